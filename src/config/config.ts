@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { ROLES, VARIABLES, type Role, type VariableName, type VariableSpec } from './variables';
+
+export { ROLES, type Role };
+
+const specs: Record<VariableName, VariableSpec> = VARIABLES;
+
+const environmentSchema = z.object(
+  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.schema])) as {
+    [K in VariableName]: (typeof VARIABLES)[K]['schema'];
+  },
+);
+
+type Environment = z.output<typeof environmentSchema>;
+
+export interface SlackConfig {
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+  announcementsChannel?: string;
+}
+
+export interface Config {
+  role: Role;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  host: string;
+  port: number;
+  logLevel: Environment['LOG_LEVEL'];
+  autoMigrate: boolean;
+  /** Absent when Slack is not configured: Sitrep then serves health and status routes only. */
+  slack?: SlackConfig;
+  /** Which Slack variables are missing, for the startup message. */
+  slackMissing: VariableName[];
+  statusPage: { title: string; url: string; timeZone: string };
+  shutdownTimeoutMs: number;
+  /** Values that must never reach a log line. */
+  secrets: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeReceived(name: string, raw: string | undefined): string {
+  if (raw === undefined) return 'it is not set';
+  if (specs[name as VariableName]?.secret) return 'got a value of the wrong form (not shown: it is a secret)';
+  return `got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)}`;
+}
+
+/** Empty strings count as unset: `FOO=` in an env file means "no value", not "the empty value". */
+function readEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.keys(specs).map((name) => {
+      const value = env[name];
+      return [name, value === undefined || value.trim() === '' ? undefined : value.trim()];
+    }),
+  );
+}
+
+function checkSlackVariables(parsed: Environment): { problems: string[]; missing: VariableName[] } {
+  const problems: string[] = [];
+  const hasToken = Boolean(parsed.SLACK_BOT_TOKEN);
+  const hasTransport = Boolean(parsed.SLACK_SIGNING_SECRET || parsed.SLACK_APP_TOKEN);
+  if (hasToken && !hasTransport) {
+    problems.push(
+      'SLACK_SIGNING_SECRET: expected it (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) because SLACK_BOT_TOKEN is set; it is not set',
+    );
+  }
+  if (!hasToken && hasTransport) {
+    problems.push('SLACK_BOT_TOKEN: expected a bot token starting with xoxb- because other SLACK_ variables are set; it is not set');
+  }
+  const missing: VariableName[] = [];
+  if (!hasToken) missing.push('SLACK_BOT_TOKEN');
+  if (!hasTransport) missing.push('SLACK_SIGNING_SECRET');
+  return { problems, missing };
+}
+
+/**
+ * Reads and checks the whole environment at once. Throws a ConfigError naming every bad
+ * variable, what was expected and what was found, so one restart fixes them all.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: string): Config {
+  const raw = readEnvironment(env);
+  const result = environmentSchema.safeParse(raw);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0]);
+      problems.push(`${name}: ${issue.message.replace(/^Invalid input: /, '')}; ${describeReceived(name, raw[name])}`);
+    }
+  }
+  let role: Role | undefined;
+  if (roleArgument !== undefined) {
+    if ((ROLES as readonly string[]).includes(roleArgument)) role = roleArgument as Role;
+    else problems.push(`role argument: expected one of ${ROLES.join(', ')}; got ${JSON.stringify(roleArgument)}`);
+  }
+  if (!result.success || problems.length > 0) {
+    if (result.success) problems.push(...checkSlackVariables(result.data).problems);
+    throw new ConfigError(problems);
+  }
+  const parsed = result.data;
+  const slackCheck = checkSlackVariables(parsed);
+  if (slackCheck.problems.length > 0) throw new ConfigError(slackCheck.problems);
+
+  const secrets = [parsed.SLACK_BOT_TOKEN, parsed.SLACK_SIGNING_SECRET, parsed.SLACK_APP_TOKEN, passwordOf(parsed.DATABASE_URL), passwordOf(parsed.REDIS_URL)].filter(
+    (value): value is string => typeof value === 'string' && value.length >= 4,
+  );
+  return {
+    role: role ?? parsed.SITREP_ROLE,
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    redisPrefix: parsed.REDIS_PREFIX,
+    host: parsed.HOST,
+    port: parsed.PORT,
+    logLevel: parsed.LOG_LEVEL,
+    autoMigrate: parsed.AUTO_MIGRATE,
+    slack: parsed.SLACK_BOT_TOKEN
+      ? {
+          botToken: parsed.SLACK_BOT_TOKEN,
+          signingSecret: parsed.SLACK_SIGNING_SECRET,
+          appToken: parsed.SLACK_APP_TOKEN,
+          apiUrl: parsed.SLACK_API_URL,
+          announcementsChannel: parsed.SLACK_ANNOUNCEMENTS_CHANNEL,
+        }
+      : undefined,
+    slackMissing: slackCheck.missing,
+    statusPage: {
+      title: parsed.STATUS_PAGE_TITLE,
+      url: (parsed.STATUS_PAGE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, ''),
+      timeZone: parsed.STATUS_PAGE_TIMEZONE,
+    },
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    secrets,
+  };
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password || undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,138 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable Sitrep reads, with what it means. The README's configuration
+ * table is generated from this list (`npm run docs:config`) and a test keeps them in sync.
+ */
+export interface VariableSpec {
+  schema: z.ZodType;
+  description: string;
+  /** Shown in the README instead of the schema's default, for values derived at run time. */
+  defaultText?: string;
+  /** Never echoed back in errors and scrubbed from every log line. */
+  secret?: boolean;
+}
+
+const booleanFlag = z.stringbool({
+  truthy: ['true', '1', 'yes', 'on'],
+  falsy: ['false', '0', 'no', 'off'],
+  error: 'expected true or false',
+});
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
+    message: 'expected a PostgreSQL URL like postgresql://user@host:5432/database',
+  });
+
+const redisUrl = z
+  .string()
+  .refine((value) => /^rediss?:\/\/[^/]+/.test(value), { message: 'expected a Redis URL like redis://host:6379' });
+
+function isIanaTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return value.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const ROLES = ['web', 'worker', 'all', 'migrate'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const VARIABLES = {
+  SITREP_ROLE: {
+    schema: z.enum(ROLES, { error: `expected one of ${ROLES.join(', ')}` }).default('all'),
+    description: 'Process role when none is given on the command line: `web`, `worker`, `all` or `migrate`.',
+  },
+  DATABASE_URL: {
+    schema: postgresUrl.default('postgresql://postgres@127.0.0.1:5432/sitrep'),
+    description: 'PostgreSQL connection URL. The database is created if it does not exist.',
+    secret: false,
+  },
+  REDIS_URL: {
+    schema: redisUrl.default('redis://127.0.0.1:6379'),
+    description: 'Redis connection URL for BullMQ queues.',
+  },
+  REDIS_PREFIX: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'expected 1-40 letters, digits, `_`, `.` or `-`')
+      .default('sitrep'),
+    description: 'Prefix of every Redis key Sitrep writes, so several installations can share one Redis.',
+  },
+  HOST: { schema: z.string().min(1).default('0.0.0.0'), description: 'Interface the HTTP server listens on.' },
+  PORT: {
+    schema: z.coerce
+      .number({ error: 'expected a port number from 0 to 65535' })
+      .int('expected a port number from 0 to 65535')
+      .min(0, 'expected a port number from 0 to 65535')
+      .max(65535, 'expected a port number from 0 to 65535')
+      .default(3000),
+    description: 'HTTP port for Slack requests, the status page, `/healthz`, `/readyz` and `/metrics`.',
+  },
+  LOG_LEVEL: {
+    schema: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'expected one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    description: 'Minimum level of the JSON log lines written to standard output.',
+  },
+  AUTO_MIGRATE: {
+    schema: booleanFlag.default(true),
+    description:
+      'Apply pending migrations when `web`, `worker` or `all` boots. Set `false` when a separate deploy step runs `sitrep migrate`.',
+  },
+  SLACK_BOT_TOKEN: {
+    schema: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-').optional(),
+    description: 'Bot User OAuth token. Without it Sitrep serves health and status pages only.',
+    secret: true,
+  },
+  SLACK_SIGNING_SECRET: {
+    schema: z.string().min(8, 'expected the app’s signing secret (Basic Information page)').optional(),
+    description: 'Verifies requests Slack sends to `/slack/events` (HTTP mode).',
+    secret: true,
+  },
+  SLACK_APP_TOKEN: {
+    schema: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
+    description: 'App-level token with `connections:write`; when set, Sitrep uses Socket Mode instead of HTTP.',
+    secret: true,
+  },
+  SLACK_API_URL: {
+    schema: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    description: 'Base URL of the Slack Web API, for GovSlack or a test server. Default: Slack’s own.',
+  },
+  SLACK_ANNOUNCEMENTS_CHANNEL: {
+    schema: z.string().min(1).optional(),
+    description: 'Channel id where new public incidents are announced for channel watchers.',
+  },
+  STATUS_PAGE_TITLE: {
+    schema: z.string().min(1).max(120).default('Sitrep Status'),
+    description: 'Title of the public status page.',
+  },
+  STATUS_PAGE_URL: {
+    schema: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    description: 'Public base URL of the status page, used in links Sitrep posts.',
+    defaultText: '`http://localhost:<PORT>`',
+  },
+  STATUS_PAGE_TIMEZONE: {
+    schema: z
+      .string()
+      .refine(isIanaTimeZone, { message: 'expected an IANA time zone such as UTC or America/Los_Angeles' })
+      .default('UTC'),
+    description: 'IANA time zone in which the status page prints times.',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: z.coerce
+      .number({ error: 'expected milliseconds from 1000 to 60000' })
+      .int('expected milliseconds from 1000 to 60000')
+      .min(1000, 'expected milliseconds from 1000 to 60000')
+      .max(60000, 'expected milliseconds from 1000 to 60000')
+      .default(9000),
+    description: 'How long SIGTERM/SIGINT waits for in-flight work before giving up.',
+  },
+} satisfies Record<string, VariableSpec>;
+
+export type VariableName = keyof typeof VARIABLES;
