@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from '@prisma/driver-adapter-utils';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 import type * as SchemaEngineBindings from '@prisma/schema-engine-wasm/schema_engine_bg';
@@ -36,6 +37,70 @@ function loadBindings(): Bindings {
   return bg;
 }
 
+const PG_INTERNAL_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+/** Result rows of queries that returned `"char"` columns, with those columns' positions. */
+const charColumnsOfRows = new WeakMap<object, number[]>();
+
+/**
+ * adapter-pg 7.10 has no mapping for PostgreSQL's internal `"char"` type (OID 18), which the
+ * schema engine's introspection queries return (pg_class.relkind, pg_constraint.contype...),
+ * so every diff that introspects fails with "Column type 'char' could not be deserialized".
+ * node-postgres already returns those values as one-character strings: this client labels the
+ * columns as text for the adapter and remembers them, and `withCharColumns` tells the engine
+ * they are characters.
+ */
+function labelCharColumns(queryResult: pg.QueryResult | undefined): void {
+  const charColumns: number[] = [];
+  (queryResult?.fields ?? []).forEach((field, index) => {
+    if (field.dataTypeID !== PG_INTERNAL_CHAR_OID) return;
+    field.dataTypeID = PG_TEXT_OID;
+    charColumns.push(index);
+  });
+  if (queryResult && charColumns.length > 0) charColumnsOfRows.set(queryResult.rows, charColumns);
+}
+
+class CharColumnClient extends pg.Client {
+  // pg-pool calls query with a callback; direct callers get a promise. Handle both forms.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      args[args.length - 1] = (error: Error | null, queryResult: pg.QueryResult) => {
+        if (!error) labelCharColumns(queryResult);
+        last(error, queryResult);
+      };
+    }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const result = (super.query as (...a: any[]) => any)(...args);
+    if (!result || typeof result.then !== 'function') return result;
+    return result.then((queryResult: pg.QueryResult) => {
+      labelCharColumns(queryResult);
+      return queryResult;
+    });
+  }
+}
+
+function withCharColumns<T extends Pick<SqlDriverAdapter, 'queryRaw'>>(queryable: T): T {
+  const queryRaw = queryable.queryRaw.bind(queryable);
+  queryable.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    for (const index of charColumnsOfRows.get(result.rows) ?? []) result.columnTypes[index] = ColumnTypeEnum.Character;
+    return result;
+  };
+  return queryable;
+}
+
+async function connectAdapter(connectionString: string, pools: pg.Pool[]): Promise<SqlDriverAdapter> {
+  const pool = new pg.Pool({ connectionString, max: 2, Client: CharColumnClient });
+  pool.on('error', () => undefined);
+  pools.push(pool);
+  const adapter = withCharColumns(await new PrismaPg(pool).connect());
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => withCharColumns(await startTransaction(isolationLevel));
+  return adapter;
+}
+
 export interface EngineHandle {
   engine: SchemaEngine;
   close(): Promise<void>;
@@ -52,12 +117,12 @@ export async function openSchemaEngine(
 ): Promise<EngineHandle> {
   const { SchemaEngine } = loadBindings();
   const adapters: SqlDriverAdapter[] = [];
-  const main = new PrismaPg({ connectionString: databaseUrl, max: 2 });
+  const pools: pg.Pool[] = [];
   const factory: SqlMigrationAwareDriverAdapterFactory = {
-    provider: main.provider,
-    adapterName: main.adapterName,
+    provider: 'postgres',
+    adapterName: '@prisma/adapter-pg',
     async connect() {
-      const adapter = await main.connect();
+      const adapter = await connectAdapter(databaseUrl, pools);
       adapters.push(adapter);
       return adapter;
     },
@@ -65,7 +130,7 @@ export async function openSchemaEngine(
       if (!options.shadowDatabaseUrl) {
         throw new Error('This operation needs a shadow database and none was provided');
       }
-      const adapter = await new PrismaPg({ connectionString: options.shadowDatabaseUrl, max: 2 }).connect();
+      const adapter = await connectAdapter(options.shadowDatabaseUrl, pools);
       adapters.push(adapter);
       return adapter;
     },
@@ -81,6 +146,7 @@ export async function openSchemaEngine(
     async close() {
       engine.free();
       await Promise.allSettled(adapters.map((adapter) => adapter.dispose()));
+      await Promise.allSettled(pools.map((pool) => pool.end()));
     },
   };
 }
