@@ -73,7 +73,9 @@ function checkSlackVariables(parsed: Environment): { problems: string[]; missing
     );
   }
   if (!hasToken && hasTransport) {
-    problems.push('SLACK_BOT_TOKEN: expected a bot token starting with xoxb- because other SLACK_ variables are set; it is not set');
+    problems.push(
+      'SLACK_BOT_TOKEN: expected a bot token starting with xoxb- because other SLACK_ variables are set; it is not set',
+    );
   }
   const missing: VariableName[] = [];
   if (!hasToken) missing.push('SLACK_BOT_TOKEN');
@@ -92,13 +94,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
   if (!result.success) {
     for (const issue of result.error.issues) {
       const name = String(issue.path[0]);
-      problems.push(`${name}: ${issue.message.replace(/^Invalid input: /, '')}; ${describeReceived(name, raw[name])}`);
+      problems.push(
+        `${name}: ${issue.message.replace(/^Invalid input: /, '')}; ${describeReceived(name, raw[name])}`,
+      );
     }
   }
   let role: Role | undefined;
   if (roleArgument !== undefined) {
     if ((ROLES as readonly string[]).includes(roleArgument)) role = roleArgument as Role;
-    else problems.push(`role argument: expected one of ${ROLES.join(', ')}; got ${JSON.stringify(roleArgument)}`);
+    else
+      problems.push(
+        `role argument: expected one of ${ROLES.join(', ')}; got ${JSON.stringify(roleArgument)}`,
+      );
   }
   if (!result.success || problems.length > 0) {
     if (result.success) problems.push(...checkSlackVariables(result.data).problems);
@@ -108,9 +115,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
   const slackCheck = checkSlackVariables(parsed);
   if (slackCheck.problems.length > 0) throw new ConfigError(slackCheck.problems);
 
-  const secrets = [parsed.SLACK_BOT_TOKEN, parsed.SLACK_SIGNING_SECRET, parsed.SLACK_APP_TOKEN, passwordOf(parsed.DATABASE_URL), passwordOf(parsed.REDIS_URL)].filter(
-    (value): value is string => typeof value === 'string' && value.length >= 4,
-  );
+  const secrets = [
+    parsed.SLACK_BOT_TOKEN,
+    parsed.SLACK_SIGNING_SECRET,
+    parsed.SLACK_APP_TOKEN,
+    passwordOf(parsed.DATABASE_URL),
+    passwordOf(parsed.REDIS_URL),
+  ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
   return {
     role: role ?? parsed.SITREP_ROLE,
     databaseUrl: parsed.DATABASE_URL,

@@ -19,15 +19,15 @@ const booleanFlag = z.stringbool({
   error: 'expected true or false',
 });
 
-const postgresUrl = z
-  .string()
-  .refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
-    message: 'expected a PostgreSQL URL like postgresql://user@host:5432/database',
-  });
+const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(value), {
+  message: 'expected a PostgreSQL URL like postgresql://user@host:5432/database',
+});
 
 const redisUrl = z
   .string()
-  .refine((value) => /^rediss?:\/\/[^/]+/.test(value), { message: 'expected a Redis URL like redis://host:6379' });
+  .refine((value) => /^rediss?:\/\/[^/]+/.test(value), {
+    message: 'expected a Redis URL like redis://host:6379',
+  });
 
 function isIanaTimeZone(value: string): boolean {
   try {
@@ -62,7 +62,10 @@ export const VARIABLES = {
       .default('sitrep'),
     description: 'Prefix of every Redis key Sitrep writes, so several installations can share one Redis.',
   },
-  HOST: { schema: z.string().min(1).default('0.0.0.0'), description: 'Interface the HTTP server listens on.' },
+  HOST: {
+    schema: z.string().min(1).default('0.0.0.0'),
+    description: 'Interface the HTTP server listens on.',
+  },
   PORT: {
     schema: z.coerce
       .number({ error: 'expected a port number from 0 to 65535' })
@@ -86,7 +89,10 @@ export const VARIABLES = {
       'Apply pending migrations when `web`, `worker` or `all` boots. Set `false` when a separate deploy step runs `sitrep migrate`.',
   },
   SLACK_BOT_TOKEN: {
-    schema: z.string().regex(/^xoxb-/, 'expected a bot token starting with xoxb-').optional(),
+    schema: z
+      .string()
+      .regex(/^xoxb-/, 'expected a bot token starting with xoxb-')
+      .optional(),
     description: 'Bot User OAuth token. Without it Sitrep serves health and status pages only.',
     secret: true,
   },
@@ -96,8 +102,12 @@ export const VARIABLES = {
     secret: true,
   },
   SLACK_APP_TOKEN: {
-    schema: z.string().regex(/^xapp-/, 'expected an app-level token starting with xapp-').optional(),
-    description: 'App-level token with `connections:write`; when set, Sitrep uses Socket Mode instead of HTTP.',
+    schema: z
+      .string()
+      .regex(/^xapp-/, 'expected an app-level token starting with xapp-')
+      .optional(),
+    description:
+      'App-level token with `connections:write`; when set, Sitrep uses Socket Mode instead of HTTP.',
     secret: true,
   },
   SLACK_API_URL: {

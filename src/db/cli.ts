@@ -52,7 +52,11 @@ async function run(command: string | undefined, args: string[]): Promise<number>
     case 'new-migration': {
       const name = args.join('_');
       const created = await createMigration(name, { databaseUrl });
-      console.log(created ? `Wrote prisma/migrations/${created.folder}/migration.sql:\n\n${created.sql}` : 'No schema changes: nothing to write.');
+      console.log(
+        created
+          ? `Wrote prisma/migrations/${created.folder}/migration.sql:\n\n${created.sql}`
+          : 'No schema changes: nothing to write.',
+      );
       return 0;
     }
     default:

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import { DEFAULT_MIGRATIONS_DIR, DEFAULT_SCHEMA_PATH, readLocalMigrations, toMigrationList } from './migrations-directory';
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  DEFAULT_SCHEMA_PATH,
+  readLocalMigrations,
+  toMigrationList,
+} from './migrations-directory';
 import { quoteIdentifier, withDatabase } from './pool';
 import { openSchemaEngine } from './schema-engine';
 

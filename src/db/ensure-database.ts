@@ -23,7 +23,10 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
   } finally {
     await probe.end().catch(() => undefined);
   }
-  const admin = new Client({ connectionString: withDatabase(databaseUrl, 'postgres'), connectionTimeoutMillis: 5000 });
+  const admin = new Client({
+    connectionString: withDatabase(databaseUrl, 'postgres'),
+    connectionTimeoutMillis: 5000,
+  });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${quoteIdentifier(databaseNameOf(databaseUrl))}`);

@@ -58,7 +58,10 @@ export async function migrateDatabase(options: {
         migrationsList: toMigrationList(migrationsDir, local),
         filters: { externalTables: [], externalEnums: [] },
       });
-      options.logger?.info({ event: 'migrations_applied', migrations: appliedMigrationNames }, `Applied ${appliedMigrationNames.length} migration(s)`);
+      options.logger?.info(
+        { event: 'migrations_applied', migrations: appliedMigrationNames },
+        `Applied ${appliedMigrationNames.length} migration(s)`,
+      );
       return { applied: appliedMigrationNames, createdDatabase };
     } finally {
       await handle.close();

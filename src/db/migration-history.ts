@@ -29,10 +29,16 @@ const ACTIONS: Record<SchemaProblemKind, string> = {
 };
 
 /** Prisma normalises line endings before comparing checksums; so do we, to agree with `migrate status`. */
-function sameScript(local: LocalMigration, appliedChecksum: string, checksumOf: (s: string) => string): boolean {
+function sameScript(
+  local: LocalMigration,
+  appliedChecksum: string,
+  checksumOf: (s: string) => string,
+): boolean {
   if (local.checksum === appliedChecksum) return true;
-  return checksumOf(local.script.replace(/\r\n/g, '\n')) === appliedChecksum ||
-    checksumOf(local.script.replace(/\r?\n/g, '\r\n')) === appliedChecksum;
+  return (
+    checksumOf(local.script.replace(/\r\n/g, '\n')) === appliedChecksum ||
+    checksumOf(local.script.replace(/\r?\n/g, '\r\n')) === appliedChecksum
+  );
 }
 
 /**
@@ -45,7 +51,9 @@ export function compareMigrationHistory(
   checksumOf: (script: string) => string,
 ): SchemaProblem[] {
   const live = applied.filter((row) => row.rolledBackAt === null);
-  const finished = new Map(live.filter((row) => row.finishedAt !== null).map((row) => [row.migrationName, row]));
+  const finished = new Map(
+    live.filter((row) => row.finishedAt !== null).map((row) => [row.migrationName, row]),
+  );
   const localNames = new Set(local.map((migration) => migration.name));
 
   const failed = [...new Set(live.filter((row) => row.finishedAt === null).map((row) => row.migrationName))];

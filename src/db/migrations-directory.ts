@@ -26,7 +26,9 @@ export function checksumOf(script: string): string {
 export function readLocalMigrations(migrationsDir: string = DEFAULT_MIGRATIONS_DIR): LocalMigration[] {
   if (!existsSync(migrationsDir)) return [];
   return readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(migrationsDir, entry.name, MIGRATION_FILE)))
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(path.join(migrationsDir, entry.name, MIGRATION_FILE)),
+    )
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
@@ -40,7 +42,10 @@ export function toMigrationList(migrationsDir: string, migrations: LocalMigratio
   const lockfilePath = path.join(migrationsDir, LOCKFILE);
   return {
     baseDir: migrationsDir,
-    lockfile: { path: LOCKFILE, content: existsSync(lockfilePath) ? readFileSync(lockfilePath, 'utf8') : null },
+    lockfile: {
+      path: LOCKFILE,
+      content: existsSync(lockfilePath) ? readFileSync(lockfilePath, 'utf8') : null,
+    },
     shadowDbInitScript: '',
     migrationDirectories: migrations.map((migration) => ({
       path: migration.name,

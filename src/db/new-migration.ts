@@ -9,7 +9,8 @@ export function migrationFolderName(name: string, now: Date): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .slice(0, 60);
-  if (!slug) throw new Error('A migration needs a name made of letters or digits, e.g. `add_action_item_priority`');
+  if (!slug)
+    throw new Error('A migration needs a name made of letters or digits, e.g. `add_action_item_priority`');
   const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
   return `${stamp}_${slug}`;
 }

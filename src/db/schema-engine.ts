@@ -11,6 +11,16 @@ type Bindings = typeof SchemaEngineBindings;
 
 let bindings: Bindings | undefined;
 
+/** The slice of the WebAssembly global we use (@types/node does not declare it; lib.dom does). */
+const WebAssemblyApi = (
+  globalThis as unknown as {
+    WebAssembly: {
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (module: object, imports: Record<string, object>) => { exports: Record<string, unknown> };
+    };
+  }
+).WebAssembly;
+
 /**
  * Prisma's schema engine (the code behind `prisma migrate deploy`) as WebAssembly.
  *
@@ -25,12 +35,10 @@ function loadBindings(): Bindings {
   const packageDir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const bg = require('@prisma/schema-engine-wasm/schema_engine_bg') as Bindings & {
-    __wbg_set_wasm(exports: WebAssembly.Exports): void;
+    __wbg_set_wasm(exports: unknown): void;
   };
-  const wasmModule = new WebAssembly.Module(readFileSync(path.join(packageDir, 'schema_engine_bg.wasm')));
-  const instance = new WebAssembly.Instance(wasmModule, {
-    './schema_engine_bg.js': bg as unknown as WebAssembly.ModuleImports,
-  });
+  const wasmModule = new WebAssemblyApi.Module(readFileSync(path.join(packageDir, 'schema_engine_bg.wasm')));
+  const instance = new WebAssemblyApi.Instance(wasmModule, { './schema_engine_bg.js': bg });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   bindings = bg;
@@ -85,7 +93,8 @@ function withCharColumns<T extends Pick<SqlDriverAdapter, 'queryRaw'>>(queryable
   const queryRaw = queryable.queryRaw.bind(queryable);
   queryable.queryRaw = async (query) => {
     const result = await queryRaw(query);
-    for (const index of charColumnsOfRows.get(result.rows) ?? []) result.columnTypes[index] = ColumnTypeEnum.Character;
+    for (const index of charColumnsOfRows.get(result.rows) ?? [])
+      result.columnTypes[index] = ColumnTypeEnum.Character;
     return result;
   };
   return queryable;
@@ -97,7 +106,8 @@ async function connectAdapter(connectionString: string, pools: pg.Pool[]): Promi
   pools.push(pool);
   const adapter = withCharColumns(await new PrismaPg(pool).connect());
   const startTransaction = adapter.startTransaction.bind(adapter);
-  adapter.startTransaction = async (isolationLevel) => withCharColumns(await startTransaction(isolationLevel));
+  adapter.startTransaction = async (isolationLevel) =>
+    withCharColumns(await startTransaction(isolationLevel));
   return adapter;
 }
 

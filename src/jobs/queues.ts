@@ -1,0 +1,19 @@
+import { z } from 'zod';
+
+/** Queue names. Contract: changing one orphans jobs already waiting in Redis. */
+export const QUEUE_NAMES = { maintenance: 'maintenance' } as const;
+
+/**
+ * Payload of jobs on the maintenance queue, versioned so a newer worker can still read an
+ * older producer's jobs during a rolling deploy.
+ */
+export const maintenanceJobSchema = z.discriminatedUnion('task', [
+  z.object({
+    task: z.literal('prune-outbox'),
+    version: z.literal(1),
+    retentionDays: z.number().int().min(1).max(365),
+  }),
+]);
+export type MaintenanceJob = z.infer<typeof maintenanceJobSchema>;
+
+export const PRUNE_OUTBOX_SCHEDULER_ID = 'prune-outbox-hourly';

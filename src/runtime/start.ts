@@ -1,0 +1,170 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config';
+import { readLocalMigrations } from '../db/migrations-directory';
+import { createPool } from '../db/pool';
+import { createPrismaClient } from '../db/prisma';
+import { SchemaGuard } from '../db/schema-guard';
+import { healthRoutes } from '../http/health-routes';
+import { createMetrics } from '../http/metrics';
+import { createHttpServer, sendJson, type Route } from '../http/server';
+import {
+  createMaintenanceQueue,
+  createMaintenanceWorker,
+  scheduleMaintenance,
+} from '../jobs/maintenance-worker';
+import { createRedisConnection } from '../jobs/redis';
+import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
+import { migrateAtBoot } from './boot-migration';
+import { SchemaGatedWorkers } from './gated-workers';
+
+export type ServingRole = 'web' | 'worker' | 'all';
+
+export interface RunningSitrep {
+  port: number;
+  /** Resolves when boot (migrations, schema check, Slack, workers) has finished. */
+  booted: Promise<void>;
+  guard: SchemaGuard;
+  /** Stops taking new work, finishes what is in flight, closes every connection. */
+  stop(): Promise<void>;
+}
+
+function slackRoutes(slackApp: SlackApp | undefined, missing: string[]): Route[] {
+  if (slackApp?.requestListener) {
+    const listener = slackApp.requestListener;
+    return [
+      {
+        name: 'slack',
+        methods: ['POST'],
+        path: SLACK_EVENTS_PATH,
+        handler: (req, res) => listener(req, res),
+      },
+    ];
+  }
+  if (slackApp) return []; // Socket Mode: Slack never calls us over HTTP.
+  return [
+    {
+      name: 'slack',
+      methods: ['POST'],
+      path: SLACK_EVENTS_PATH,
+      handler: (_req, res) =>
+        sendJson(res, 503, {
+          error: 'slack_not_configured',
+          message: `Slack is not configured: set ${missing.join(' and ')}`,
+        }),
+    },
+  ];
+}
+
+export async function startSitrep(config: Config, role: ServingRole, logger: Logger): Promise<RunningSitrep> {
+  const serveSlack = role === 'web' || role === 'all';
+  const runWorkers = role === 'worker' || role === 'all';
+  let lifecycle: 'starting' | 'running' | 'stopping' = 'starting';
+  const isStopping = () => lifecycle === 'stopping';
+
+  const metrics = createMetrics();
+  const pool = createPool(config.databaseUrl);
+  const probeRedis = createRedisConnection(config.redisUrl, 'probe');
+  const guard = new SchemaGuard({
+    pool,
+    localMigrations: readLocalMigrations(),
+    logger,
+    onStatus: (status) => metrics.schemaReady.set(status.state === 'ok' ? 1 : 0),
+  });
+
+  const slackApp =
+    serveSlack && config.slack ? createSlackApp({ slack: config.slack, guard, logger }) : undefined;
+  if (serveSlack && !config.slack) {
+    logger.warn(
+      { event: 'slack_not_configured', missing: config.slackMissing },
+      `Slack is not configured: set ${config.slackMissing.join(' and ')} (or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode). Serving health and status routes only.`,
+    );
+  }
+
+  const http = createHttpServer({
+    logger,
+    metrics,
+    routes: [
+      ...healthRoutes({
+        metrics,
+        readiness: {
+          pool,
+          guard,
+          pingRedis: () => probeRedis.ping(),
+          lifecycleReason: () =>
+            lifecycle === 'starting'
+              ? 'starting: checking the database schema'
+              : lifecycle === 'stopping'
+                ? 'shutting down'
+                : undefined,
+        },
+      }),
+      ...(serveSlack ? slackRoutes(slackApp, config.slackMissing) : []),
+    ],
+  });
+  const port = await http.listen(config.port, config.host);
+  logger.info({ event: 'listening', port }, `Sitrep ${role} listening on ${config.host}:${port}`);
+
+  const bullRedis = runWorkers ? createRedisConnection(config.redisUrl, 'bullmq') : undefined;
+  const prisma = runWorkers ? createPrismaClient(pool) : undefined;
+  const queue = bullRedis
+    ? createMaintenanceQueue({ connection: bullRedis, prefix: config.redisPrefix })
+    : undefined;
+  const workers =
+    bullRedis && prisma
+      ? new SchemaGatedWorkers({
+          guard,
+          logger,
+          workers: [
+            createMaintenanceWorker({
+              connection: bullRedis,
+              prefix: config.redisPrefix,
+              prisma,
+              logger,
+              metrics,
+            }),
+          ],
+        })
+      : undefined;
+
+  const booted = (async () => {
+    if (config.autoMigrate) {
+      await migrateAtBoot({ databaseUrl: config.databaseUrl, logger, metrics, stopping: isStopping });
+    }
+    if (isStopping()) return;
+    const status = await guard.check();
+    if (status.state === 'ok')
+      logger.info(
+        { event: 'schema_ok', migrations: status.migrations },
+        'Database schema matches this build',
+      );
+    await slackApp?.start();
+    if (queue && workers) {
+      await scheduleMaintenance(queue).catch((error: Error) =>
+        logger.warn({ err: error }, `Could not schedule maintenance jobs yet: ${error.message}`),
+      );
+      await workers.begin();
+    }
+    if (!isStopping()) lifecycle = 'running';
+  })().catch((error: unknown) => {
+    logger.error({ err: error, event: 'boot_failed' }, `Boot failed: ${(error as Error).message}`);
+  });
+
+  return {
+    port,
+    booted,
+    guard,
+    async stop() {
+      lifecycle = 'stopping';
+      logger.info({ event: 'stopping' }, 'Shutting down: no new work, finishing work in flight');
+      await booted;
+      await Promise.allSettled([http.close(), slackApp?.stop()]);
+      await workers?.close();
+      await queue?.close();
+      await prisma?.$disconnect();
+      bullRedis?.disconnect();
+      probeRedis.disconnect();
+      await pool.end();
+      logger.info({ event: 'stopped' }, 'Shutdown complete');
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { RequestListener } from 'node:http';
+import type { Logger } from 'pino';
+import type { SlackConfig } from '../config/config';
+import type { SchemaGuard } from '../db/schema-guard';
+import { boltLogger } from './bolt-logger';
+import { registerIncidentCommand } from './listeners/incident-command';
+import { requireSchemaReady } from './middleware/require-schema-ready';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackApp {
+  app: App;
+  /** Set in HTTP mode: mount it on SLACK_EVENTS_PATH of our own server. */
+  requestListener?: RequestListener;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One code path for both transports: HTTP requests verified with the signing secret, or
+ * Socket Mode when an app-level token is configured. Listeners never know which.
+ */
+export function createSlackApp(deps: { slack: SlackConfig; guard: SchemaGuard; logger: Logger }): SlackApp {
+  const { slack } = deps;
+  const logger = boltLogger(deps.logger);
+  const clientOptions = slack.apiUrl ? { slackApiUrl: slack.apiUrl } : undefined;
+  let app: App;
+  let start = async (): Promise<void> => undefined;
+  let stop = async (): Promise<void> => undefined;
+  let requestListener: RequestListener | undefined;
+
+  if (slack.appToken) {
+    const receiver = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logger,
+      ...(clientOptions ? { clientOptions } : {}),
+    });
+    app = new App({ token: slack.botToken, receiver, logger, clientOptions });
+    start = async () => {
+      await receiver.start();
+    };
+    stop = () => receiver.stop();
+  } else {
+    const receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret ?? '',
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      // Ack first, work after: listeners must answer within Slack's 3 s.
+      processBeforeResponse: false,
+    });
+    app = new App({ token: slack.botToken, receiver, logger, clientOptions });
+    requestListener = receiver.requestListener;
+  }
+
+  app.use(requireSchemaReady(deps.guard));
+  registerIncidentCommand(app);
+  app.error(async (error) => {
+    deps.logger.error({ err: error, component: 'bolt' }, 'Slack listener failed');
+  });
+  return { app, requestListener, start, stop };
+}
