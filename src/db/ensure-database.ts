@@ -3,6 +3,8 @@ import { databaseNameOf, quoteIdentifier, withDatabase } from './pool';
 
 const INVALID_CATALOG_NAME = '3D000';
 const DUPLICATE_DATABASE = '42P04';
+/** Two concurrent CREATE DATABASE of one name: the loser hits pg_database's unique index. */
+const UNIQUE_VIOLATION = '23505';
 
 function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
@@ -32,7 +34,8 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<boolean
     await admin.query(`CREATE DATABASE ${quoteIdentifier(databaseNameOf(databaseUrl))}`);
     return true;
   } catch (error) {
-    if (errorCode(error) === DUPLICATE_DATABASE) return false; // another process won the race
+    const code = errorCode(error);
+    if (code === DUPLICATE_DATABASE || code === UNIQUE_VIOLATION) return false; // another process won the race
     throw error;
   } finally {
     await admin.end();

@@ -30,6 +30,24 @@ const WebAssemblyApi = (
  * The package's own entry uses `import * as wasm from "./x.wasm"`, which Node cannot load,
  * so we instantiate the module ourselves, as wasm-bindgen's generated entry would.
  */
+/**
+ * The engine arms 10 s timers (its lock timeouts) and never clears them once the work is done,
+ * which kept a finished `migrate` run alive for 10 s. Unref'd, they still fire if the process
+ * is alive for other reasons but no longer hold it open.
+ */
+function withUnrefTimers(bg: object): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bg };
+  for (const [name, value] of Object.entries(imports)) {
+    if (!name.startsWith('__wbg_setTimeout_') || typeof value !== 'function') continue;
+    imports[name] = (...args: unknown[]) => {
+      const timer = (value as (...a: unknown[]) => unknown)(...args);
+      (timer as { unref?: () => void } | undefined)?.unref?.();
+      return timer;
+    };
+  }
+  return imports;
+}
+
 function loadBindings(): Bindings {
   if (bindings) return bindings;
   const packageDir = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
@@ -38,7 +56,7 @@ function loadBindings(): Bindings {
     __wbg_set_wasm(exports: unknown): void;
   };
   const wasmModule = new WebAssemblyApi.Module(readFileSync(path.join(packageDir, 'schema_engine_bg.wasm')));
-  const instance = new WebAssemblyApi.Instance(wasmModule, { './schema_engine_bg.js': bg });
+  const instance = new WebAssemblyApi.Instance(wasmModule, { './schema_engine_bg.js': withUnrefTimers(bg) });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports.__wbindgen_start as () => void)();
   bindings = bg;

@@ -11,13 +11,18 @@ const RETRY_MS = 2000;
  */
 export async function migrateAtBoot(deps: {
   databaseUrl: string;
+  migrationsDir?: string;
   logger: Logger;
   metrics: Metrics;
   stopping: () => boolean;
 }): Promise<void> {
   for (;;) {
     try {
-      const { applied } = await migrateDatabase({ databaseUrl: deps.databaseUrl, logger: deps.logger });
+      const { applied } = await migrateDatabase({
+        databaseUrl: deps.databaseUrl,
+        migrationsDir: deps.migrationsDir,
+        logger: deps.logger,
+      });
       deps.metrics.migrationsApplied.inc(applied.length);
       return;
     } catch (error) {

@@ -55,7 +55,17 @@ function slackRoutes(slackApp: SlackApp | undefined, missing: string[]): Route[]
   ];
 }
 
-export async function startSitrep(config: Config, role: ServingRole, logger: Logger): Promise<RunningSitrep> {
+export interface StartOptions {
+  /** Defaults to the prisma/migrations this build ships; tests point it elsewhere. */
+  migrationsDir?: string;
+}
+
+export async function startSitrep(
+  config: Config,
+  role: ServingRole,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningSitrep> {
   const serveSlack = role === 'web' || role === 'all';
   const runWorkers = role === 'worker' || role === 'all';
   let lifecycle: 'starting' | 'running' | 'stopping' = 'starting';
@@ -66,7 +76,7 @@ export async function startSitrep(config: Config, role: ServingRole, logger: Log
   const probeRedis = createRedisConnection(config.redisUrl, 'probe');
   const guard = new SchemaGuard({
     pool,
-    localMigrations: readLocalMigrations(),
+    localMigrations: readLocalMigrations(options.migrationsDir),
     logger,
     onStatus: (status) => metrics.schemaReady.set(status.state === 'ok' ? 1 : 0),
   });
@@ -128,7 +138,13 @@ export async function startSitrep(config: Config, role: ServingRole, logger: Log
 
   const booted = (async () => {
     if (config.autoMigrate) {
-      await migrateAtBoot({ databaseUrl: config.databaseUrl, logger, metrics, stopping: isStopping });
+      await migrateAtBoot({
+        databaseUrl: config.databaseUrl,
+        migrationsDir: options.migrationsDir,
+        logger,
+        metrics,
+        stopping: isStopping,
+      });
     }
     if (isStopping()) return;
     const status = await guard.check();

@@ -8,13 +8,12 @@ export const SLASH_COMMANDS = {
   incident: {
     command: '/incident',
     description: 'Declare and run incidents',
-    usageHint: 'declare [title] | status <stage> [message] | resolve | list | help',
+    usageHint: 'help',
   },
 } as const;
 
-export const ACTION_IDS = {
-  helpDeclare: 'sitrep_help_declare',
-} as const;
+/** Interactive element ids; none yet (the help reply has no buttons in this build). */
+export const ACTION_IDS = {} as const;
 
 /**
  * Bot token scopes the code needs, and why. manifest.yml must request exactly these.

@@ -1,0 +1,93 @@
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+function problemsOf(env: Record<string, string>, role?: string): string[] {
+  try {
+    loadConfig(env, role);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('works with no variables at all, using defaults for this machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      role: 'all',
+      databaseUrl: 'postgresql://postgres@127.0.0.1:5432/sitrep',
+      redisUrl: 'redis://127.0.0.1:6379',
+      port: 3000,
+      autoMigrate: true,
+      slack: undefined,
+      statusPage: { title: 'Sitrep Status', url: 'http://localhost:3000', timeZone: 'UTC' },
+    });
+    expect(config.slackMissing).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']);
+  });
+
+  it('reports every bad variable at once, by name, with what was expected and what was found', () => {
+    const problems = problemsOf(
+      {
+        DATABASE_URL: 'mysql://localhost/x',
+        REDIS_URL: 'localhost:6379',
+        PORT: '70000',
+        AUTO_MIGRATE: 'maybe',
+        STATUS_PAGE_TIMEZONE: 'Mars/Olympus_Mons',
+        LOG_LEVEL: 'loud',
+      },
+      'janitor',
+    );
+    expect(problems).toHaveLength(7);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DATABASE_URL: expected a PostgreSQL URL.*got "mysql:\/\/localhost\/x"$/),
+        expect.stringMatching(/^REDIS_URL: expected a Redis URL.*got "localhost:6379"$/),
+        expect.stringMatching(/^PORT: expected a port number from 0 to 65535; got "70000"$/),
+        expect.stringMatching(/^AUTO_MIGRATE: expected true or false; got "maybe"$/),
+        expect.stringMatching(/^STATUS_PAGE_TIMEZONE: expected an IANA time zone.*got "Mars\/Olympus_Mons"$/),
+        expect.stringMatching(/^LOG_LEVEL: expected one of fatal, error/),
+        expect.stringMatching(/^role argument: expected one of web, worker, all, migrate; got "janitor"$/),
+      ]),
+    );
+  });
+
+  it('formats one readable message listing every problem', () => {
+    expect(() => loadConfig({ PORT: 'abc', SITREP_ROLE: 'boss' })).toThrow(
+      /^Invalid configuration:\n {2}- SITREP_ROLE: expected one of web, worker, all, migrate; got "boss"\n {2}- PORT: expected a port number/,
+    );
+  });
+
+  it('never echoes a secret back, even a malformed one', () => {
+    const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token', SLACK_SIGNING_SECRET: 'abc' });
+    const text = problems.join('\n');
+    expect(text).toMatch(/SLACK_BOT_TOKEN: expected a bot token starting with xoxb-/);
+    expect(text).toMatch(/SLACK_SIGNING_SECRET: expected the app’s signing secret/);
+    expect(text).not.toContain('very-secret');
+    expect(text).not.toMatch(/"abc"/);
+  });
+
+  it('requires a transport when a bot token is set, and a bot token when a transport is set', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1-2-3' })).toEqual([
+      expect.stringMatching(/^SLACK_SIGNING_SECRET: expected it \(HTTP mode\) or SLACK_APP_TOKEN/),
+    ]);
+    expect(problemsOf({ SLACK_APP_TOKEN: 'xapp-1-2-3' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: expected a bot token/)]);
+  });
+
+  it('builds the Slack settings and the list of secrets to scrub from logs', () => {
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+      SLACK_SIGNING_SECRET: 'signing-secret-value',
+      DATABASE_URL: 'postgresql://sitrep:hunter2pass@db:5432/sitrep',
+    });
+    expect(config.slack).toEqual(expect.objectContaining({ botToken: 'xoxb-1-2-abc', signingSecret: 'signing-secret-value' }));
+    expect(config.slackMissing).toEqual([]);
+    expect(config.secrets).toEqual(expect.arrayContaining(['xoxb-1-2-abc', 'signing-secret-value', 'hunter2pass']));
+  });
+
+  it('treats empty values as unset and accepts the role from the command line over SITREP_ROLE', () => {
+    const config = loadConfig({ PORT: '', SITREP_ROLE: 'worker', AUTO_MIGRATE: 'off' }, 'migrate');
+    expect(config.port).toBe(3000);
+    expect(config.role).toBe('migrate');
+    expect(config.autoMigrate).toBe(false);
+  });
+});
