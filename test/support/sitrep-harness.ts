@@ -1,0 +1,42 @@
+import type { Config } from '../../src/config/config';
+import { startSitrep, type RunningSitrep, type ServingRole, type StartOptions } from '../../src/runtime/start';
+import { testConfig } from './config';
+import { captureLogs, type CapturedLog } from './log-capture';
+
+export interface SitrepUnderTest {
+  sitrep: RunningSitrep;
+  baseUrl: string;
+  logs: CapturedLog;
+  config: Config;
+  getJson(path: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+/** Boots the real service in this process on a free port, with logs captured in memory. */
+export async function bootSitrep(
+  env: Record<string, string>,
+  role: ServingRole = 'all',
+  options: StartOptions = {},
+): Promise<SitrepUnderTest> {
+  const config = testConfig(env);
+  const logs = captureLogs({ secrets: config.secrets });
+  const sitrep = await startSitrep(config, role, logs.logger, options);
+  await sitrep.booted;
+  const baseUrl = `http://127.0.0.1:${sitrep.port}`;
+  let stopped = false;
+  return {
+    sitrep,
+    baseUrl,
+    logs,
+    config,
+    async getJson(path) {
+      const response = await fetch(`${baseUrl}${path}`);
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await sitrep.stop();
+    },
+  };
+}
