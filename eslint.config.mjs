@@ -4,6 +4,10 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['dist/**', 'src/generated/**', 'coverage/**', 'node_modules/**', 'artifacts/**'] },
   js.configs.recommended,
+  {
+    files: ['*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -18,7 +22,22 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@slack/*', '@prisma/*', 'bullmq', 'ioredis', 'pg', 'node:*', '../db/*', '../slack/*', '../jobs/*', '../http/*', '../generated/*'], message: 'domain/ is pure: no Slack, Prisma, BullMQ or I/O.' },
+            {
+              group: [
+                '@slack/*',
+                '@prisma/*',
+                'bullmq',
+                'ioredis',
+                'pg',
+                'node:*',
+                '../db/*',
+                '../slack/*',
+                '../jobs/*',
+                '../http/*',
+                '../generated/*',
+              ],
+              message: 'domain/ is pure: no Slack, Prisma, BullMQ or I/O.',
+            },
           ],
         },
       ],

@@ -23,11 +23,9 @@ const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?
   message: 'expected a PostgreSQL URL like postgresql://user@host:5432/database',
 });
 
-const redisUrl = z
-  .string()
-  .refine((value) => /^rediss?:\/\/[^/]+/.test(value), {
-    message: 'expected a Redis URL like redis://host:6379',
-  });
+const redisUrl = z.string().refine((value) => /^rediss?:\/\/[^/]+/.test(value), {
+  message: 'expected a Redis URL like redis://host:6379',
+});
 
 function isIanaTimeZone(value: string): boolean {
   try {

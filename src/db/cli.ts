@@ -4,7 +4,9 @@
  *   db:status    compare prisma/migrations with the database; exit 1 when they disagree
  *   db:check     compare prisma/schema.prisma with prisma/migrations; exit 1 on drift
  *   db:new-migration -- <name>   write the next migration from the schema change
+ * Options: --schema <file> and --migrations <dir> (default: this project's prisma/ folder).
  */
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config';
 import { diffMigrationsToSchema } from './drift';
 import { migrateDatabase } from './migrate';
@@ -14,18 +16,25 @@ import { createMigration } from './new-migration';
 import { createPool } from './pool';
 import { findSchemaProblems } from './schema-check';
 
-async function run(command: string | undefined, args: string[]): Promise<number> {
+async function run(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { schema: { type: 'string' }, migrations: { type: 'string' } },
+  });
+  const [command, ...args] = positionals;
+  const paths = { schemaPath: values.schema, migrationsDir: values.migrations };
   const { databaseUrl } = loadConfig(process.env);
   switch (command) {
     case 'migrate': {
-      const { applied } = await migrateDatabase({ databaseUrl });
+      const { applied } = await migrateDatabase({ databaseUrl, migrationsDir: paths.migrationsDir });
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.');
       return 0;
     }
     case 'status': {
       const pool = createPool(databaseUrl, 1);
       try {
-        const local = readLocalMigrations();
+        const local = readLocalMigrations(paths.migrationsDir);
         const problems = await findSchemaProblems(pool, local);
         if (problems.length === 0) {
           console.log(`Database schema is up to date (${local.length} migrations).`);
@@ -39,7 +48,7 @@ async function run(command: string | undefined, args: string[]): Promise<number>
       }
     }
     case 'check': {
-      const sql = await diffMigrationsToSchema({ databaseUrl });
+      const sql = await diffMigrationsToSchema({ databaseUrl, ...paths });
       if (!sql) {
         console.log('prisma/schema.prisma and prisma/migrations agree.');
         return 0;
@@ -51,7 +60,7 @@ async function run(command: string | undefined, args: string[]): Promise<number>
     }
     case 'new-migration': {
       const name = args.join('_');
-      const created = await createMigration(name, { databaseUrl });
+      const created = await createMigration(name, { databaseUrl, ...paths });
       console.log(
         created
           ? `Wrote prisma/migrations/${created.folder}/migration.sql:\n\n${created.sql}`
@@ -65,7 +74,7 @@ async function run(command: string | undefined, args: string[]): Promise<number>
   }
 }
 
-run(process.argv[2], process.argv.slice(3)).then(
+run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof ConfigError ? error.message : `Error: ${(error as Error).message}`);

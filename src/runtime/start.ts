@@ -71,6 +71,19 @@ export async function startSitrep(
   let lifecycle: 'starting' | 'running' | 'stopping' = 'starting';
   const isStopping = () => lifecycle === 'stopping';
 
+  // Passwords in these URLs are scrubbed by the logger like every other configured secret.
+  logger.info(
+    {
+      event: 'config',
+      role,
+      databaseUrl: config.databaseUrl,
+      redisUrl: config.redisUrl,
+      redisPrefix: config.redisPrefix,
+      autoMigrate: config.autoMigrate,
+      slack: config.slack ? (config.slack.appToken ? 'socket-mode' : 'http') : 'not configured',
+    },
+    'Starting Sitrep',
+  );
   const metrics = createMetrics();
   const pool = createPool(config.databaseUrl);
   const probeRedis = createRedisConnection(config.redisUrl, 'probe');

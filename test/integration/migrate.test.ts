@@ -24,14 +24,23 @@ describe('migrateDatabase (Prisma schema engine, real PostgreSQL)', () => {
     expect(result.applied).toEqual(shipped.map((m) => m.name));
 
     const rows = await db.query<MigrationRow>('SELECT * FROM _prisma_migrations ORDER BY migration_name');
-    expect(rows.map((r) => [r.migration_name, r.checksum, r.finished_at !== null, r.applied_steps_count])).toEqual(
-      shipped.map((m) => [m.name, m.checksum, true, 1]),
-    );
+    expect(
+      rows.map((r) => [r.migration_name, r.checksum, r.finished_at !== null, r.applied_steps_count]),
+    ).toEqual(shipped.map((m) => [m.name, m.checksum, true, 1]));
     const tables = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['Incident', 'IncidentUpdate', 'TimelineEvent', 'Component', 'ComponentGroup', 'Postmortem', 'ActionItem', 'OutboxMessage']),
+      expect.arrayContaining([
+        'Incident',
+        'IncidentUpdate',
+        'TimelineEvent',
+        'Component',
+        'ComponentGroup',
+        'Postmortem',
+        'ActionItem',
+        'OutboxMessage',
+      ]),
     );
 
     const again = await migrateDatabase({ databaseUrl: db.url });
@@ -40,7 +49,9 @@ describe('migrateDatabase (Prisma schema engine, real PostgreSQL)', () => {
 
   it('applies each migration exactly once when many migrators start together on an empty database', async () => {
     db = await createTestDatabase('migrate_race', { create: false });
-    const results = await Promise.all(Array.from({ length: 6 }, () => migrateDatabase({ databaseUrl: db.url })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => migrateDatabase({ databaseUrl: db.url })),
+    );
     const appliedEverywhere = results.flatMap((r) => r.applied);
     const shipped = readLocalMigrations().map((m) => m.name);
     expect(appliedEverywhere.sort()).toEqual([...shipped].sort());
@@ -63,7 +74,10 @@ describe('migrateDatabase (Prisma schema engine, real PostgreSQL)', () => {
       db = await createTestDatabase('migrate_later');
       await migrateDatabase({ databaseUrl: db.url, migrationsDir: dir });
       mkdirSync(path.join(dir, '20991231000000_add_note'));
-      writeFileSync(path.join(dir, '20991231000000_add_note', 'migration.sql'), 'ALTER TABLE "Incident" ADD COLUMN "note" TEXT;\n');
+      writeFileSync(
+        path.join(dir, '20991231000000_add_note', 'migration.sql'),
+        'ALTER TABLE "Incident" ADD COLUMN "note" TEXT;\n',
+      );
       const result = await migrateDatabase({ databaseUrl: db.url, migrationsDir: dir });
       expect(result.applied).toEqual(['20991231000000_add_note']);
       const columns = await db.query<{ column_name: string }>(
@@ -76,8 +90,13 @@ describe('migrateDatabase (Prisma schema engine, real PostgreSQL)', () => {
       db = await createTestDatabase('migrate_fail');
       await migrateDatabase({ databaseUrl: db.url, migrationsDir: dir });
       mkdirSync(path.join(dir, '20991231000000_broken'));
-      writeFileSync(path.join(dir, '20991231000000_broken', 'migration.sql'), 'ALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;\n');
-      await expect(migrateDatabase({ databaseUrl: db.url, migrationsDir: dir })).rejects.toThrow(/NoSuchTable/);
+      writeFileSync(
+        path.join(dir, '20991231000000_broken', 'migration.sql'),
+        'ALTER TABLE "NoSuchTable" ADD COLUMN "x" TEXT;\n',
+      );
+      await expect(migrateDatabase({ databaseUrl: db.url, migrationsDir: dir })).rejects.toThrow(
+        /NoSuchTable/,
+      );
       const rows = await db.query<MigrationRow>(
         "SELECT * FROM _prisma_migrations WHERE migration_name = '20991231000000_broken'",
       );

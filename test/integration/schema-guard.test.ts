@@ -64,7 +64,10 @@ describe('schema guard (real PostgreSQL)', () => {
         checks: {
           database: { ok: true },
           redis: { ok: true },
-          schema: { ok: false, problems: [expect.objectContaining({ kind, migrations, action: expect.any(String) })] },
+          schema: {
+            ok: false,
+            problems: [expect.objectContaining({ kind, migrations, action: expect.any(String) })],
+          },
         },
       });
     }
@@ -87,7 +90,10 @@ describe('schema guard (real PostgreSQL)', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ready' });
     const reply = await sendSlashCommand(app!.baseUrl, 'help');
-    expect(await reply.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Sitrep') });
+    expect(await reply.json()).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('Sitrep'),
+    });
     expect(app!.logs.entries().some((entry) => entry.event === 'schema_ok')).toBe(true);
   });
 
@@ -103,7 +109,10 @@ describe('schema guard (real PostgreSQL)', () => {
 
   it('a failed migration', async () => {
     mkdirSync(path.join(migrationsDir, '20991231000000_broken'));
-    writeFileSync(path.join(migrationsDir, '20991231000000_broken', 'migration.sql'), 'ALTER TABLE "Missing" ADD COLUMN "x" int;\n');
+    writeFileSync(
+      path.join(migrationsDir, '20991231000000_broken', 'migration.sql'),
+      'ALTER TABLE "Missing" ADD COLUMN "x" int;\n',
+    );
     await boot(true);
     await expectNotReady('failed', ['20991231000000_broken']);
     expect(app!.logs.entries().some((entry) => entry.event === 'migration_failed')).toBe(true);
@@ -111,7 +120,10 @@ describe('schema guard (real PostgreSQL)', () => {
 
   it('a migration edited after it was applied', async () => {
     await migrateDatabase({ databaseUrl: db.url, migrationsDir });
-    appendFileSync(path.join(migrationsDir, firstMigration, 'migration.sql'), '\n-- an innocent-looking edit\n');
+    appendFileSync(
+      path.join(migrationsDir, firstMigration, 'migration.sql'),
+      '\n-- an innocent-looking edit\n',
+    );
     await boot(true);
     await expectNotReady('edited', [firstMigration]);
     expect(app!.logs.entries().some((entry) => entry.event === 'migration_refused')).toBe(true);
@@ -121,7 +133,10 @@ describe('schema guard (real PostgreSQL)', () => {
     await boot(true);
     const { status, body } = await app!.getJson('/readyz');
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ready', checks: { database: { ok: true }, redis: { ok: true }, schema: { ok: true } } });
+    expect(body).toEqual({
+      status: 'ready',
+      checks: { database: { ok: true }, redis: { ok: true }, schema: { ok: true } },
+    });
     const reply = await sendSlashCommand(app!.baseUrl, 'help');
     expect(await reply.json()).toMatchObject({ text: expect.stringContaining('/incident help') });
   });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-export const POSTGRES_SERVER_URL = process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_SERVER_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestDatabase {
@@ -35,7 +36,10 @@ export function uniqueDatabaseName(label: string): string {
 /**
  * `create: false` only reserves a name: Sitrep must create the database itself.
  */
-export async function createTestDatabase(label: string, options: { create?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  label: string,
+  options: { create?: boolean } = {},
+): Promise<TestDatabase> {
   const name = uniqueDatabaseName(label);
   if (options.create !== false) await admin(`CREATE DATABASE "${name}"`);
   const url = urlFor(name);

@@ -1,5 +1,10 @@
 import type { Config } from '../../src/config/config';
-import { startSitrep, type RunningSitrep, type ServingRole, type StartOptions } from '../../src/runtime/start';
+import {
+  startSitrep,
+  type RunningSitrep,
+  type ServingRole,
+  type StartOptions,
+} from '../../src/runtime/start';
 import { testConfig } from './config';
 import { captureLogs, type CapturedLog } from './log-capture';
 

@@ -27,7 +27,11 @@ export async function postSigned(
 }
 
 /** A `/incident` slash command as Slack sends it (form-encoded). */
-export function sendSlashCommand(baseUrl: string, text: string, overrides: Record<string, string> = {}): Promise<Response> {
+export function sendSlashCommand(
+  baseUrl: string,
+  text: string,
+  overrides: Record<string, string> = {},
+): Promise<Response> {
   const body = new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: 'T0TEST',

@@ -58,7 +58,10 @@ describe('loadConfig', () => {
   });
 
   it('never echoes a secret back, even a malformed one', () => {
-    const problems = problemsOf({ SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token', SLACK_SIGNING_SECRET: 'abc' });
+    const problems = problemsOf({
+      SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token',
+      SLACK_SIGNING_SECRET: 'abc',
+    });
     const text = problems.join('\n');
     expect(text).toMatch(/SLACK_BOT_TOKEN: expected a bot token starting with xoxb-/);
     expect(text).toMatch(/SLACK_SIGNING_SECRET: expected the app’s signing secret/);
@@ -70,7 +73,9 @@ describe('loadConfig', () => {
     expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1-2-3' })).toEqual([
       expect.stringMatching(/^SLACK_SIGNING_SECRET: expected it \(HTTP mode\) or SLACK_APP_TOKEN/),
     ]);
-    expect(problemsOf({ SLACK_APP_TOKEN: 'xapp-1-2-3' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: expected a bot token/)]);
+    expect(problemsOf({ SLACK_APP_TOKEN: 'xapp-1-2-3' })).toEqual([
+      expect.stringMatching(/^SLACK_BOT_TOKEN: expected a bot token/),
+    ]);
   });
 
   it('builds the Slack settings and the list of secrets to scrub from logs', () => {
@@ -79,9 +84,13 @@ describe('loadConfig', () => {
       SLACK_SIGNING_SECRET: 'signing-secret-value',
       DATABASE_URL: 'postgresql://sitrep:hunter2pass@db:5432/sitrep',
     });
-    expect(config.slack).toEqual(expect.objectContaining({ botToken: 'xoxb-1-2-abc', signingSecret: 'signing-secret-value' }));
+    expect(config.slack).toEqual(
+      expect.objectContaining({ botToken: 'xoxb-1-2-abc', signingSecret: 'signing-secret-value' }),
+    );
     expect(config.slackMissing).toEqual([]);
-    expect(config.secrets).toEqual(expect.arrayContaining(['xoxb-1-2-abc', 'signing-secret-value', 'hunter2pass']));
+    expect(config.secrets).toEqual(
+      expect.arrayContaining(['xoxb-1-2-abc', 'signing-secret-value', 'hunter2pass']),
+    );
   });
 
   it('treats empty values as unset and accepts the role from the command line over SITREP_ROLE', () => {

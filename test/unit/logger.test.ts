@@ -8,7 +8,9 @@ describe('logger', () => {
   it('writes JSON lines with level names and the service name', () => {
     const logs = captureLogs();
     logs.logger.info({ event: 'hello' }, 'hi');
-    expect(logs.entries()[0]).toEqual(expect.objectContaining({ level: 'info', service: 'sitrep', event: 'hello', msg: 'hi' }));
+    expect(logs.entries()[0]).toEqual(
+      expect.objectContaining({ level: 'info', service: 'sitrep', event: 'hello', msg: 'hi' }),
+    );
   });
 
   it('never writes a secret: not in known fields, messages, errors, URLs or nested data', () => {
@@ -24,7 +26,13 @@ describe('logger', () => {
 
     const text = logs.text();
     expect(logs.lines).toHaveLength(7);
-    for (const secret of [BOT_TOKEN, SIGNING_SECRET, DB_PASSWORD, encodeURIComponent(DB_PASSWORD), 'something-else-entirely']) {
+    for (const secret of [
+      BOT_TOKEN,
+      SIGNING_SECRET,
+      DB_PASSWORD,
+      encodeURIComponent(DB_PASSWORD),
+      'something-else-entirely',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');
@@ -35,6 +43,8 @@ describe('logger', () => {
   it('leaves ordinary text alone', () => {
     const logs = captureLogs({ secrets: [BOT_TOKEN] });
     logs.logger.info({ title: 'Pages fail to load' }, 'declared INC-7');
-    expect(logs.entries()[0]).toEqual(expect.objectContaining({ title: 'Pages fail to load', msg: 'declared INC-7' }));
+    expect(logs.entries()[0]).toEqual(
+      expect.objectContaining({ title: 'Pages fail to load', msg: 'declared INC-7' }),
+    );
   });
 });
