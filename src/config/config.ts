@@ -35,6 +35,8 @@ export interface Config {
   /** Which Slack variables are missing, for the startup message. */
   slackMissing: VariableName[];
   statusPage: { title: string; url: string; timeZone: string };
+  /** Emoji name (no colons) that adds a message to the timeline. */
+  timelineReaction: string;
   shutdownTimeoutMs: number;
   /** Values that must never reach a log line. */
   secrets: string[];
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
       timeZone: parsed.STATUS_PAGE_TIMEZONE,
     },
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    timelineReaction: parsed.TIMELINE_REACTION,
     secrets,
   };
 }

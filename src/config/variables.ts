@@ -116,6 +116,14 @@ export const VARIABLES = {
     schema: z.string().min(1).optional(),
     description: 'Channel id where new public incidents are announced for channel watchers.',
   },
+  TIMELINE_REACTION: {
+    schema: z
+      .string()
+      .regex(/^:?[a-z0-9_+-]{1,60}:?$/, 'expected an emoji name such as pushpin')
+      .transform((name) => name.replace(/^:|:$/g, ''))
+      .default('pushpin'),
+    description: 'Reacting with this emoji to a message in an incident channel adds it to the timeline.',
+  },
   STATUS_PAGE_TITLE: {
     schema: z.string().min(1).max(120).default('Sitrep Status'),
     description: 'Title of the public status page.',

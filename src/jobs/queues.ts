@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 /** Queue names. Contract: changing one orphans jobs already waiting in Redis. */
-export const QUEUE_NAMES = { maintenance: 'maintenance' } as const;
+export const QUEUE_NAMES = { maintenance: 'maintenance', slack: 'slack-effects' } as const;
+
+/** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */
+export const outboxJobSchema = z.object({ outboxId: z.uuid() });
 
 /**
  * Payload of jobs on the maintenance queue, versioned so a newer worker can still read an

@@ -7,15 +7,10 @@ import { SchemaGuard } from '../db/schema-guard';
 import { healthRoutes } from '../http/health-routes';
 import { createMetrics } from '../http/metrics';
 import { createHttpServer, sendJson, type Route } from '../http/server';
-import {
-  createMaintenanceQueue,
-  createMaintenanceWorker,
-  scheduleMaintenance,
-} from '../jobs/maintenance-worker';
 import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
 import { migrateAtBoot } from './boot-migration';
-import { SchemaGatedWorkers } from './gated-workers';
+import { createJobRuntime } from './job-runtime';
 
 export type ServingRole = 'web' | 'worker' | 'all';
 
@@ -94,8 +89,23 @@ export async function startSitrep(
     onStatus: (status) => metrics.schemaReady.set(status.state === 'ok' ? 1 : 0),
   });
 
+  const prisma = createPrismaClient(pool);
+  const jobs = createJobRuntime({ config, prisma, guard, logger, metrics, runWorkers });
   const slackApp =
-    serveSlack && config.slack ? createSlackApp({ slack: config.slack, guard, logger }) : undefined;
+    serveSlack && config.slack
+      ? createSlackApp({
+          slack: config.slack,
+          guard,
+          logger,
+          listeners: {
+            prisma,
+            logger,
+            enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),
+            timelineReaction: config.timelineReaction,
+            now: () => new Date(),
+          },
+        })
+      : undefined;
   if (serveSlack && !config.slack) {
     logger.warn(
       { event: 'slack_not_configured', missing: config.slackMissing },
@@ -127,28 +137,6 @@ export async function startSitrep(
   const port = await http.listen(config.port, config.host);
   logger.info({ event: 'listening', port }, `Sitrep ${role} listening on ${config.host}:${port}`);
 
-  const bullRedis = runWorkers ? createRedisConnection(config.redisUrl, 'bullmq') : undefined;
-  const prisma = runWorkers ? createPrismaClient(pool) : undefined;
-  const queue = bullRedis
-    ? createMaintenanceQueue({ connection: bullRedis, prefix: config.redisPrefix })
-    : undefined;
-  const workers =
-    bullRedis && prisma
-      ? new SchemaGatedWorkers({
-          guard,
-          logger,
-          workers: [
-            createMaintenanceWorker({
-              connection: bullRedis,
-              prefix: config.redisPrefix,
-              prisma,
-              logger,
-              metrics,
-            }),
-          ],
-        })
-      : undefined;
-
   const booted = (async () => {
     if (config.autoMigrate) {
       await migrateAtBoot({
@@ -167,12 +155,7 @@ export async function startSitrep(
         'Database schema matches this build',
       );
     await slackApp?.start();
-    if (queue && workers) {
-      await scheduleMaintenance(queue).catch((error: Error) =>
-        logger.warn({ err: error }, `Could not schedule maintenance jobs yet: ${error.message}`),
-      );
-      await workers.begin();
-    }
+    await jobs.begin();
     if (!isStopping()) lifecycle = 'running';
   })().catch((error: unknown) => {
     logger.error({ err: error, event: 'boot_failed' }, `Boot failed: ${(error as Error).message}`);
@@ -187,10 +170,8 @@ export async function startSitrep(
       logger.info({ event: 'stopping' }, 'Shutting down: no new work, finishing work in flight');
       await booted;
       await Promise.allSettled([http.close(), slackApp?.stop()]);
-      await workers?.close();
-      await queue?.close();
-      await prisma?.$disconnect();
-      bullRedis?.disconnect();
+      await jobs.close();
+      await prisma.$disconnect();
       probeRedis.disconnect();
       await pool.end();
       logger.info({ event: 'stopped' }, 'Shutdown complete');

@@ -4,7 +4,12 @@ import type { Logger } from 'pino';
 import type { SlackConfig } from '../config/config';
 import type { SchemaGuard } from '../db/schema-guard';
 import { boltLogger } from './bolt-logger';
+import { registerCardActions } from './listeners/card-actions';
+import { registerDeclareView } from './listeners/declare-view';
 import { registerIncidentCommand } from './listeners/incident-command';
+import { registerTimelineCapture } from './listeners/timeline-capture';
+import { registerUpdateView } from './listeners/update-view';
+import type { ListenerDeps } from './listener-deps';
 import { requireSchemaReady } from './middleware/require-schema-ready';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -21,7 +26,12 @@ export interface SlackApp {
  * One code path for both transports: HTTP requests verified with the signing secret, or
  * Socket Mode when an app-level token is configured. Listeners never know which.
  */
-export function createSlackApp(deps: { slack: SlackConfig; guard: SchemaGuard; logger: Logger }): SlackApp {
+export function createSlackApp(deps: {
+  slack: SlackConfig;
+  guard: SchemaGuard;
+  logger: Logger;
+  listeners: ListenerDeps;
+}): SlackApp {
   const { slack } = deps;
   const logger = boltLogger(deps.logger);
   const clientOptions = slack.apiUrl ? { slackApiUrl: slack.apiUrl } : undefined;
@@ -54,7 +64,11 @@ export function createSlackApp(deps: { slack: SlackConfig; guard: SchemaGuard; l
   }
 
   app.use(requireSchemaReady(deps.guard));
-  registerIncidentCommand(app);
+  registerIncidentCommand(app, deps.listeners);
+  registerDeclareView(app, deps.listeners);
+  registerUpdateView(app, deps.listeners);
+  registerCardActions(app, deps.listeners);
+  registerTimelineCapture(app, deps.listeners);
   app.error(async (error) => {
     deps.logger.error({ err: error, component: 'bolt' }, 'Slack listener failed');
   });

@@ -8,12 +8,52 @@ export const SLASH_COMMANDS = {
   incident: {
     command: '/incident',
     description: 'Declare and run incidents',
-    usageHint: 'help',
+    usageHint: 'declare [title] | update | status <stage> [message] | resolve | list | help',
+    /** Slack sends mentions as `<@U123|name>`, which the parser needs to get user ids. */
+    shouldEscape: true,
   },
 } as const;
 
-/** Interactive element ids; none yet (the help reply has no buttons in this build). */
-export const ACTION_IDS = {} as const;
+/** Interactive element ids (buttons on the help reply and on the pinned incident card). */
+export const ACTION_IDS = {
+  openDeclareModal: 'sitrep_open_declare_modal',
+  openUpdateModal: 'sitrep_open_update_modal',
+} as const;
+
+/** Modal callback ids: which view a `view_submission` belongs to. */
+export const VIEW_IDS = {
+  declare: 'sitrep_declare_incident',
+  update: 'sitrep_post_update',
+} as const;
+
+/** Message shortcuts (manifest `features.shortcuts`, type `message`). */
+export const MESSAGE_SHORTCUTS = {
+  addToTimeline: {
+    callbackId: 'sitrep_add_to_timeline',
+    name: 'Add to timeline',
+    description: 'Add this message to the incident timeline',
+  },
+} as const;
+
+export const SHORTCUT_IDS = { addToTimeline: MESSAGE_SHORTCUTS.addToTimeline.callbackId } as const;
+
+/**
+ * Input block ids and their element action ids in the declare and update modals.
+ * Field errors (`response_action: errors`) are keyed by these block ids.
+ */
+export const INPUT_IDS = {
+  title: { block: 'title', action: 'title_input' },
+  severity: { block: 'severity', action: 'severity_select' },
+  summary: { block: 'summary', action: 'summary_input' },
+  components: { block: 'components', action: 'components_select' },
+  lead: { block: 'lead', action: 'lead_select' },
+  options: { block: 'options', action: 'options_checkboxes' },
+  stage: { block: 'stage', action: 'stage_select' },
+  publicMessage: { block: 'public_message', action: 'public_message_input' },
+  internalNote: { block: 'internal_note', action: 'internal_note_input' },
+  notify: { block: 'notify', action: 'notify_checkboxes' },
+  componentImpact: { blockPrefix: 'impact_', action: 'impact_select' },
+} as const;
 
 /**
  * Bot token scopes the code needs, and why. manifest.yml must request exactly these.
@@ -25,6 +65,10 @@ export const BOT_SCOPES = {
   'channels:manage': 'create public incident channels and invite responders',
   'groups:write': 'create private incident channels and invite responders',
   'channels:read': 'read incident channel details',
+  'channels:join': 'join the announcements channel before posting there',
+  'channels:history': 'read the message a timeline reaction was added to',
+  'groups:history': 'read the message a timeline reaction was added to in private incidents',
+  'reactions:read': 'receive reaction_added events for the timeline reaction',
   'groups:read': 'read private incident channel details',
   'pins:write': 'pin the incident summary card',
   'users:read': 'show responders by name and time zone',
@@ -34,4 +78,4 @@ export const BOT_SCOPES = {
 export type BotScope = keyof typeof BOT_SCOPES;
 
 /** Events the app subscribes to (manifest `settings.event_subscriptions.bot_events`). */
-export const BOT_EVENTS: readonly string[] = [];
+export const BOT_EVENTS: readonly string[] = ['reaction_added'];

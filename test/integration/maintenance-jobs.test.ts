@@ -31,7 +31,7 @@ describe('maintenance jobs (real BullMQ, Redis and PostgreSQL)', () => {
     await migrateDatabase({ databaseUrl: db.url });
     pool = createPool(db.url);
     prisma = createPrismaClient(pool);
-    redis = createRedisConnection(REDIS_URL, 'bullmq');
+    redis = createRedisConnection(REDIS_URL, 'worker');
   });
   beforeEach(async () => {
     prefix = uniqueRedisPrefix('jobs');

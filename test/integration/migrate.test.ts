@@ -57,7 +57,7 @@ describe('migrateDatabase (Prisma schema engine, real PostgreSQL)', () => {
     expect(appliedEverywhere.sort()).toEqual([...shipped].sort());
     expect(results.filter((r) => r.createdDatabase)).toHaveLength(1);
     const rows = await db.query<{ migration_name: string; n: string }>(
-      'SELECT migration_name, count(*) AS n FROM _prisma_migrations GROUP BY migration_name',
+      'SELECT migration_name, count(*) AS n FROM _prisma_migrations GROUP BY migration_name ORDER BY migration_name',
     );
     expect(rows.map((r) => [r.migration_name, Number(r.n)])).toEqual(shipped.map((name) => [name, 1]));
   });

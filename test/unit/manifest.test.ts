@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { BOT_EVENTS, BOT_SCOPES, SLASH_COMMANDS } from '../../src/slack/ids';
+import { BOT_EVENTS, BOT_SCOPES, MESSAGE_SHORTCUTS, SLASH_COMMANDS } from '../../src/slack/ids';
 
 const ROOT = resolve(__dirname, '../..');
 const MANIFEST_PATH = join(ROOT, 'manifest.yml');
@@ -169,7 +169,17 @@ describe('manifest.yml', () => {
       token_rotation_enabled: false,
       interactivity: { is_enabled: true, request_url: 'https://sitrep.example.com/slack/events' },
     });
-    expect(manifest.features.shortcuts).toBeUndefined();
+  });
+
+  it('declares exactly the message shortcuts in MESSAGE_SHORTCUTS', () => {
+    const declared = (validManifest().features.shortcuts ?? []).map((s) => ({ ...s }));
+    const expected = Object.values(MESSAGE_SHORTCUTS).map((s) => ({
+      name: s.name,
+      type: 'message',
+      callback_id: s.callbackId,
+      description: s.description,
+    }));
+    expect(declared).toEqual(expected);
   });
 
   it('declares exactly the slash commands in SLASH_COMMANDS', () => {
@@ -183,7 +193,7 @@ describe('manifest.yml', () => {
       command: c.command,
       description: c.description,
       usage_hint: c.usageHint,
-      should_escape: false,
+      should_escape: c.shouldEscape,
     }));
     const byCommand = (a: { command: string }, b: { command: string }) => a.command.localeCompare(b.command);
     expect(declared.sort(byCommand)).toEqual(expected.sort(byCommand));

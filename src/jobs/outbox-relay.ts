@@ -1,0 +1,105 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../db/prisma';
+import type { OutboxTopic } from './outbox-topics';
+
+/** BullMQ job ids may not contain ':' nor be all digits; this one is stable per outbox row. */
+export function outboxJobId(outboxId: string): string {
+  return `outbox-${outboxId}`;
+}
+
+/** Rows marked ENQUEUED longer than this are re-offered: Redis may have lost the job. */
+const STALE_ENQUEUED_MS = 2 * 60 * 1000;
+
+export const OUTBOX_JOB_OPTIONS = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.2 },
+  removeOnComplete: { age: 3600, count: 5000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} as const;
+
+/**
+ * Moves outbox rows to BullMQ. Web processes call `enqueue` right after a commit (fast path);
+ * the worker's sweep picks up whatever that missed (Redis was down, the process died). Job id =
+ * outbox id, and the worker skips rows already DONE, so nothing is published twice.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
+
+  constructor(
+    private readonly deps: {
+      prisma: PrismaClient;
+      /** Which queue carries each topic; topics without a queue wait for a consumer. */
+      queueFor: (topic: OutboxTopic) => Queue | undefined;
+      logger: Logger;
+      intervalMs?: number;
+      batchSize?: number;
+    },
+  ) {}
+
+  async enqueue(outboxIds: string[]): Promise<void> {
+    if (outboxIds.length === 0) return;
+    const rows = await this.deps.prisma.outboxMessage.findMany({
+      where: { id: { in: outboxIds }, status: 'PENDING' },
+    });
+    await this.offer(rows);
+  }
+
+  /** Best effort: a failure here is repaired by the next sweep. */
+  enqueueSoon(outboxIds: string[]): void {
+    this.enqueue(outboxIds).catch((error: Error) =>
+      this.deps.logger.warn(
+        { err: error, event: 'outbox_enqueue_deferred' },
+        `Outbox rows wait for the relay: ${error.message}`,
+      ),
+    );
+  }
+
+  sweep(now = new Date()): Promise<void> {
+    this.sweeping ??= this.sweepOnce(now).finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.sweep().catch((error: Error) =>
+        this.deps.logger.warn({ err: error }, `Outbox sweep failed: ${error.message}`),
+      );
+    }, this.deps.intervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sweeping?.catch(() => undefined);
+  }
+
+  private async sweepOnce(now: Date): Promise<void> {
+    const rows = await this.deps.prisma.outboxMessage.findMany({
+      where: {
+        OR: [
+          { status: 'PENDING', availableAt: { lte: now } },
+          { status: 'ENQUEUED', availableAt: { lte: new Date(now.getTime() - STALE_ENQUEUED_MS) } },
+        ],
+      },
+      orderBy: { createdAt: 'asc' },
+      take: this.deps.batchSize ?? 200,
+    });
+    await this.offer(rows);
+  }
+
+  private async offer(rows: { id: string; topic: string }[]): Promise<void> {
+    for (const row of rows) {
+      const queue = this.deps.queueFor(row.topic as OutboxTopic);
+      if (!queue) continue;
+      await queue.add(row.topic, { outboxId: row.id }, { ...OUTBOX_JOB_OPTIONS, jobId: outboxJobId(row.id) });
+      await this.deps.prisma.outboxMessage.updateMany({
+        where: { id: row.id, status: { in: ['PENDING', 'ENQUEUED'] } },
+        data: { status: 'ENQUEUED', availableAt: new Date() },
+      });
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import type { WebClient } from '@slack/web-api';
+import type { PrismaClient } from '../../db/prisma';
+import { stageOf } from '../../db/incident-mapping';
+import {
+  renderAnnouncement,
+  renderChangeMessage,
+  renderIncidentCard,
+  renderUpdateMessage,
+} from '../../slack/blocks/incident-messages';
+import { loadIncidentView } from './load-incident-view';
+import { inviteToChannel, openIncidentChannel } from './open-incident-channel';
+import { slackErrorCode, tolerating } from './slack-errors';
+
+/**
+ * The Slack side of an incident, carried out by jobs after the database change committed.
+ * Every step records what it did before the next one, so a retried job (Slack error, killed
+ * worker) resumes where it stopped instead of posting twice.
+ */
+export interface SlackSyncDeps {
+  prisma: PrismaClient;
+  slack: WebClient;
+  announcementsChannel?: string;
+  botUserId?: string;
+}
+
+export class ChannelNotReadyError extends Error {
+  constructor(incidentKey: string) {
+    super(`${incidentKey} has no Slack channel yet; retrying after the declaration job`);
+  }
+}
+
+async function postAnnouncement(
+  deps: SlackSyncDeps,
+  channel: string,
+  message: { text: string; blocks: object[] },
+) {
+  try {
+    return await deps.slack.chat.postMessage({ channel, ...message });
+  } catch (error) {
+    if (slackErrorCode(error) !== 'not_in_channel') throw error;
+    await deps.slack.conversations.join({ channel });
+    return deps.slack.chat.postMessage({ channel, ...message });
+  }
+}
+
+export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: string): Promise<void> {
+  const { prisma, slack } = deps;
+  const before = await loadIncidentView(prisma, incidentId);
+  const channelId = await openIncidentChannel(prisma, slack, before.incident);
+  const { incident, view } = await loadIncidentView(prisma, incidentId);
+  await inviteToChannel(
+    slack,
+    channelId,
+    [incident.declaredById, ...Object.values(view.roles)],
+    deps.botUserId,
+  );
+
+  if (!incident.summaryMessageTs) {
+    const posted = await slack.chat.postMessage({ channel: channelId, ...renderIncidentCard(view) });
+    await prisma.incident.update({ where: { id: incident.id }, data: { summaryMessageTs: posted.ts } });
+    await tolerating(() => slack.pins.add({ channel: channelId, timestamp: posted.ts! }), ['already_pinned']);
+  }
+  if (!incident.isPrivate && deps.announcementsChannel && !incident.announcementTs) {
+    const posted = await postAnnouncement(
+      deps,
+      deps.announcementsChannel,
+      renderAnnouncement(view, incident.declaredById),
+    );
+    await prisma.incident.update({
+      where: { id: incident.id },
+      data: { announcementChannelId: deps.announcementsChannel, announcementTs: posted.ts },
+    });
+  }
+}
+
+async function refreshCard(deps: SlackSyncDeps, incidentId: string): Promise<void> {
+  const { incident, view } = await loadIncidentView(deps.prisma, incidentId);
+  if (!incident.slackChannelId || !incident.summaryMessageTs) return;
+  await deps.slack.chat.update({
+    channel: incident.slackChannelId,
+    ts: incident.summaryMessageTs,
+    ...renderIncidentCard(view),
+  });
+}
+
+export async function publishUpdateToSlack(
+  deps: SlackSyncDeps,
+  incidentId: string,
+  updateId: string,
+): Promise<void> {
+  const { prisma, slack } = deps;
+  const { incident, view } = await loadIncidentView(prisma, incidentId);
+  if (!incident.slackChannelId) throw new ChannelNotReadyError(view.key);
+  const update = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
+  const shown = {
+    stage: stageOf(update.status),
+    publicMessage: update.publicMessage,
+    internalNote: update.internalNote,
+    authorId: update.authorId,
+  };
+
+  if (!update.channelMessageTs) {
+    const posted = await slack.chat.postMessage({
+      channel: incident.slackChannelId,
+      ...renderUpdateMessage(view, shown, { includeInternalNote: true }),
+    });
+    await prisma.incidentUpdate.update({ where: { id: update.id }, data: { channelMessageTs: posted.ts } });
+  }
+  if (
+    !incident.isPrivate &&
+    incident.announcementChannelId &&
+    incident.announcementTs &&
+    !update.announcementReplyTs
+  ) {
+    const posted = await slack.chat.postMessage({
+      channel: incident.announcementChannelId,
+      thread_ts: incident.announcementTs,
+      ...renderUpdateMessage(view, shown, { includeInternalNote: false }),
+    });
+    await prisma.incidentUpdate.update({
+      where: { id: update.id },
+      data: { announcementReplyTs: posted.ts },
+    });
+  }
+  await refreshCard(deps, incidentId);
+}
+
+export async function announceIncidentChange(
+  deps: SlackSyncDeps,
+  incidentId: string,
+  timelineEventId: string,
+): Promise<void> {
+  const { prisma, slack } = deps;
+  const { incident, view } = await loadIncidentView(prisma, incidentId);
+  if (!incident.slackChannelId) throw new ChannelNotReadyError(view.key);
+  const event = await prisma.timelineEvent.findUniqueOrThrow({ where: { id: timelineEventId } });
+  if (event.kind === 'role_assigned') {
+    const userId = (event.data as { userId?: string } | null)?.userId;
+    if (userId) await inviteToChannel(slack, incident.slackChannelId, [userId], deps.botUserId);
+  }
+  if (!event.channelPostTs) {
+    const posted = await slack.chat.postMessage({
+      channel: incident.slackChannelId,
+      ...renderChangeMessage(view, { text: event.text, actorId: event.actorId }),
+    });
+    await prisma.timelineEvent.update({ where: { id: event.id }, data: { channelPostTs: posted.ts } });
+  }
+  await refreshCard(deps, incidentId);
+}
