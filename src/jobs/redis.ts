@@ -8,7 +8,9 @@ const OPTIONS: Record<'worker' | 'producer' | 'probe', RedisOptions> = {
   worker: { maxRetriesPerRequest: null, enableReadyCheck: true },
   // Adding a job while Redis is down must fail at once: the outbox row waits for the sweep.
   producer: { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 },
-  probe: { maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000 },
+  // Queues a ping while the first connection is made (a probe right after boot must not fail
+  // for that), and rejects it as soon as a connection attempt fails.
+  probe: { maxRetriesPerRequest: 0, enableOfflineQueue: true, connectTimeout: 2000 },
 };
 
 export function createRedisConnection(url: string, purpose: keyof typeof OPTIONS): Redis {

@@ -2,37 +2,28 @@
  * A fake Slack Web API for tests. Point the real client at it:
  *   const fake = await startFakeSlack();
  *   const client = new WebClient('xoxb-test', { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
- * It records every call, answers with Slack's response shapes and error codes (argument rules live
- * in fake-slack-rules.ts), and can be told to fail the next call(s) to a method.
+ * It records every call, answers with Slack's response shapes and error codes, remembers the
+ * workspace (channels, messages, views, users) so tests can read what the bot left behind, takes
+ * `response_url` posts (fake.responseUrl()), and can be told to fail or slow down a method.
+ * Methods: fake-slack-handlers.ts; Block Kit limits: fake-slack-blocks.ts; state: fake-slack-state.ts.
  *
- * Channels: ids made by conversations.create are known; any other id starting with C or G is
- * accepted as an existing channel the bot is in. chat.postMessage also takes a DM id (D…) or a
- * user id (U…/W…, answered with that user's DM channel D…, as Slack does). Trigger ids work once
- * (reuse gives `exchanged_trigger_id`, like Slack); ids starting with `expired` give
- * `expired_trigger_id`. Implemented: auth.test, chat.postMessage, chat.update, chat.postEphemeral,
- * conversations.create/invite/info/open, pins.add, users.info, views.open/update/publish.
+ * Channels: ids made by conversations.create or addChannel() are known; any other id starting with
+ * C or G is accepted as an existing channel the bot is in. chat.postMessage also takes a DM id (D…)
+ * or a user id (U…/W…, answered with that user's DM channel D…, as Slack does). Trigger ids work
+ * once (reuse gives `exchanged_trigger_id`); ids starting with `expired` give `expired_trigger_id`.
+ * Implemented: auth.test, chat.postMessage/update/postEphemeral/getPermalink,
+ * conversations.create/history/replies/invite/info/join/open, pins.add, users.info,
+ * views.open/push/update/publish.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type Args,
-  FAKE_BOT_ID,
-  FAKE_BOT_USER_ID,
-  FAKE_TEAM_ID,
-  SlackApiError,
-  State,
-  channelJson,
-  checkChannelName,
-  checkMessageContent,
-  checkView,
-  decodeArgs,
-  storeView,
-  str,
-  tokenError,
-  userJson,
-} from './fake-slack-rules';
+import { handlers } from './fake-slack-handlers';
+import { parseResponseBody, readArgs, readBody, send, sendText } from './fake-slack-http';
+import { type Args, FAKE_TEAM_ID, SlackApiError, decodeArgs, tokenError, tsMicros } from './fake-slack-rules';
+import { type ChannelOptions, type FakeUser, State, type StoredMessage } from './fake-slack-state';
 
-export { FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID } from './fake-slack-rules';
+export { FAKE_APP_ID, FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID } from './fake-slack-rules';
+export type { ChannelOptions, FakeUser } from './fake-slack-state';
 
 export interface FakeSlackCall {
   method: string;
@@ -49,15 +40,58 @@ export interface FailNextOptions {
   times?: number;
 }
 
+/** A message as the fake stores it (Slack's shape) plus where it is and how often it was edited. */
+export interface FakeMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  user?: string;
+  bot_id?: string;
+  blocks?: Record<string, unknown>[];
+  attachments?: Record<string, unknown>[];
+  thread_ts?: string;
+  edited?: { user: string; ts: string };
+  /** How many times chat.update changed it. */
+  editCount: number;
+  [field: string]: unknown;
+}
+
+/** One POST to a fake.responseUrl(): its id and the JSON body (Bolt's respond() sends JSON). */
+export interface FakeResponse {
+  id: string;
+  body: Record<string, unknown>;
+}
+
 export interface FakeSlack {
   /** Base URL to pass as `slackApiUrl`; ends with `/api/`. */
   readonly url: string;
-  /** Every call received, in order (including ones that failed). */
+  /** Every Web API call received, in order (including ones that failed). */
   readonly calls: FakeSlackCall[];
+  /** Every POST to a response URL, in order. */
+  readonly responses: FakeResponse[];
   callsTo(method: string): FakeSlackCall[];
   /** Answer the next authenticated call(s) to `method` with `{ ok: false, error }` (queued in order). */
   failNext(method: string, error: string, opts?: FailNextOptions): void;
-  /** Forgets calls, pending failures and all state (channels, messages, views). */
+  /** Answer every later call to `method` (or `'response_url'` posts) `ms` late, until reset(). */
+  delay(method: string, ms: number): void;
+  /** A `response_url` on this server; posts to it land in `responses` with this id. */
+  responseUrl(id?: string): string;
+  /** Seeds a human's message (in a thread when thread_ts is given); returns its ts. */
+  addMessage(
+    channel: string,
+    message: { user: string; text: string; ts?: string; thread_ts?: string },
+  ): string;
+  /** Seeds a channel, e.g. a private one the bot is not in (`botIsMember: false`). */
+  addChannel(id: string, opts?: ChannelOptions): void;
+  /** Profile for users.info (time zone defaults to America/Los_Angeles). */
+  setUser(id: string, user: FakeUser): void;
+  /** The latest version of a stored message, or undefined. */
+  message(channel: string, ts: string): FakeMessage | undefined;
+  /** Every stored message of a channel or DM, oldest first, thread replies included. */
+  messagesIn(channel: string): FakeMessage[];
+  /** Every view opened, pushed, updated or published, in order of last change. */
+  views(): Record<string, unknown>[];
+  /** Forgets calls, responses, pending failures, delays and all state (channels, messages, views). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -69,163 +103,54 @@ interface Failure {
   remaining: number;
 }
 
-type Handler = (args: Args, state: State) => Args;
-
-const handlers: Record<string, Handler> = {
-  'auth.test': () => ({
-    url: 'https://sitrep-test.slack.com/',
-    team: 'Sitrep Test',
-    user: 'sitrep',
-    team_id: FAKE_TEAM_ID,
-    user_id: FAKE_BOT_USER_ID,
-    bot_id: FAKE_BOT_ID,
-    is_enterprise_install: false,
-  }),
-  'chat.postMessage': (args, state) => {
-    const channel = state.messageTarget(str(args, 'channel'));
-    checkMessageContent(args);
-    const threadTs = str(args, 'thread_ts');
-    const ts = state.nextTs();
-    const message: Args = {
-      type: 'message',
-      user: FAKE_BOT_USER_ID,
-      bot_id: FAKE_BOT_ID,
-      ts,
-      text: args.text ?? '',
-      ...(args.blocks ? { blocks: args.blocks } : {}),
-      ...(args.attachments ? { attachments: args.attachments } : {}),
-      ...(threadTs ? { thread_ts: threadTs } : {}),
-    };
-    state.messages.set(`${channel}/${ts}`, message);
-    return { channel, ts, message };
-  },
-  'chat.update': (args, state) => {
-    const channel = state.messageTarget(str(args, 'channel'));
-    const ts = str(args, 'ts');
-    if (!ts) throw new SlackApiError('message_not_found');
-    const message = state.message(channel, ts);
-    checkMessageContent(args);
-    for (const key of ['text', 'blocks', 'attachments'] as const)
-      if (args[key] !== undefined) message[key] = args[key];
-    message.edited = { user: FAKE_BOT_USER_ID, ts: state.nextTs() };
-    return { channel, ts, text: message.text, message };
-  },
-  'chat.postEphemeral': (args, state) => {
-    state.messageTarget(str(args, 'channel'));
-    if (!/^[UW][A-Z0-9]+$/.test(str(args, 'user') ?? '')) throw new SlackApiError('user_not_found');
-    checkMessageContent(args);
-    return { message_ts: state.nextTs() };
-  },
-  'conversations.create': (args, state) => {
-    const name = str(args, 'name');
-    checkChannelName(name);
-    if ([...state.channels.values()].some((c) => c.name === name)) throw new SlackApiError('name_taken');
-    return {
-      channel: channelJson(state.addChannel(state.nextId('C'), name as string, args.is_private === true)),
-    };
-  },
-  'conversations.invite': (args, state) => {
-    const channel = state.channel(str(args, 'channel'));
-    const users = (str(args, 'users') ?? '')
-      .split(',')
-      .map((u) => u.trim())
-      .filter(Boolean);
-    if (users.length === 0) throw new SlackApiError('no_user');
-    for (const user of users) {
-      if (user === FAKE_BOT_USER_ID) throw new SlackApiError('cant_invite_self');
-      if (!/^[UW][A-Z0-9]+$/.test(user)) throw new SlackApiError('user_not_found');
-      if (channel.members.has(user)) throw new SlackApiError('already_in_channel');
-    }
-    users.forEach((u) => channel.members.add(u));
-    return { channel: channelJson(channel) };
-  },
-  'conversations.info': (args, state) => ({ channel: channelJson(state.channel(str(args, 'channel'))) }),
-  'conversations.open': (args) => {
-    const user = (str(args, 'users') ?? '').split(',')[0]?.trim() ?? '';
-    if (!/^[UW][A-Z0-9]+$/.test(user)) throw new SlackApiError('user_not_found');
-    return { channel: { id: `D${user.slice(1)}` } };
-  },
-  'pins.add': (args, state) => {
-    const channel = state.channel(str(args, 'channel'));
-    const ts = str(args, 'timestamp');
-    if (!ts) throw new SlackApiError('no_item_specified');
-    state.message(channel.id, ts);
-    if (channel.pins.has(ts)) throw new SlackApiError('already_pinned');
-    channel.pins.add(ts);
-    return {};
-  },
-  'users.info': (args) => {
-    const user = str(args, 'user') ?? '';
-    if (!/^[UW][A-Z0-9]+$/.test(user)) throw new SlackApiError('user_not_found');
-    return { user: userJson(user) };
-  },
-  'views.open': (args, state) => {
-    const trigger = str(args, 'trigger_id');
-    if (!trigger)
-      throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: trigger_id']);
-    if (trigger.startsWith('expired')) throw new SlackApiError('expired_trigger_id');
-    if (state.usedTriggers.has(trigger)) throw new SlackApiError('exchanged_trigger_id');
-    checkView(args.view, ['modal']);
-    state.usedTriggers.add(trigger);
-    return { view: storeView(state, args.view) };
-  },
-  'views.update': (args, state) => {
-    const viewId = str(args, 'view_id');
-    const externalId = str(args, 'external_id');
-    if (!viewId && !externalId)
-      throw new SlackApiError('invalid_arguments', ['[ERROR] view_id or external_id is required']);
-    const previous = viewId
-      ? state.views.get(viewId)
-      : [...state.views.values()].find((v) => v.external_id === externalId);
-    if (!previous) throw new SlackApiError('not_found');
-    const hash = str(args, 'hash');
-    if (hash && hash !== previous.hash) throw new SlackApiError('hash_conflict');
-    checkView(args.view, ['modal']);
-    return { view: storeView(state, args.view, previous) };
-  },
-  'views.publish': (args, state) => {
-    if (!/^[UW][A-Z0-9]+$/.test(str(args, 'user_id') ?? ''))
-      throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: user_id']);
-    checkView(args.view, ['home']);
-    return { view: storeView(state, args.view) };
-  },
-};
-
-async function readArgs(req: IncomingMessage, query: URLSearchParams): Promise<Args> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
-  const args: Args = Object.fromEntries(query);
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (body === '') return args;
-  if (type === 'application/json') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      throw new SlackApiError('invalid_json');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new SlackApiError('json_not_object');
-    return { ...args, ...(parsed as Args) };
-  }
-  if (type === 'application/x-www-form-urlencoded')
-    return { ...args, ...Object.fromEntries(new URLSearchParams(body)) };
-  throw new SlackApiError('invalid_form_data');
-}
-
-function send(res: ServerResponse, status: number, body: Args, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
+function fakeMessage(stored: StoredMessage): FakeMessage {
+  return {
+    ...structuredClone(stored.message),
+    channel: stored.channel,
+    editCount: stored.editCount,
+  } as FakeMessage;
 }
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   let state = new State();
   const calls: FakeSlackCall[] = [];
+  const responses: FakeResponse[] = [];
   const failures = new Map<string, Failure[]>();
+  const delays = new Map<string, number>();
+  const sleepers = new Set<() => void>();
+  let responseSeq = 0;
+  let closing = false;
+
+  /** Waits the delay set for `name`; close() cuts every wait short. */
+  function pause(name: string): Promise<void> {
+    const ms = delays.get(name) ?? 0;
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+    });
+  }
+
+  async function handleResponseUrl(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendText(res, 405, 'method_not_allowed');
+    const { body, type } = await readBody(req);
+    await pause('response_url');
+    if (closing) return;
+    const parsed = parseResponseBody(body, type);
+    if (!parsed) return sendText(res, 400, 'invalid_payload');
+    responses.push({ id, body: parsed });
+    sendText(res, 200, 'ok');
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const response = /^\/response\/([^/]+)$/.exec(url.pathname);
+    if (response?.[1]) return handleResponseUrl(decodeURIComponent(response[1]), req, res);
     const match = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     if (!match?.[1]) return send(res, 404, { ok: false, error: 'not_found' });
     const method = match[1];
@@ -248,6 +173,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return send(res, 200, { ok: false, error: (error as SlackApiError).code });
     }
     calls.push({ method, args, ...(token !== undefined ? { token } : {}) });
+    await pause(method);
+    if (closing) return;
 
     const authError = tokenError(token);
     if (authError) return send(res, 200, { ok: false, error: authError });
@@ -282,10 +209,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}/api/`,
+    url: `${base}/api/`,
     calls,
+    responses,
     callsTo: (method) => calls.filter((c) => c.method === method),
     failNext(method, error, opts = {}) {
       const ratelimited = error === 'ratelimited';
@@ -297,13 +226,50 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       };
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
+    delay(method, ms) {
+      delays.set(method, ms);
+    },
+    responseUrl(id) {
+      responseSeq += 1;
+      return `${base}/response/${encodeURIComponent(id ?? `R${responseSeq}`)}`;
+    },
+    addMessage(channel, { user, text, ts, thread_ts }) {
+      if (ts !== undefined && tsMicros(ts) === undefined)
+        throw new Error(`addMessage: not a Slack ts: ${ts}`);
+      const id = /^D[A-Z0-9]+$/.test(channel) ? channel : state.channel(channel).id;
+      const messageTs = ts ?? state.nextTs();
+      if (state.messages.has(`${id}/${messageTs}`))
+        throw new Error(`addMessage: ${id} already has a message at ${messageTs}`);
+      const message: Args = { type: 'message', user, text, ts: messageTs, team: FAKE_TEAM_ID };
+      if (thread_ts) message.thread_ts = thread_ts;
+      state.storeMessage(id, message);
+      return messageTs;
+    },
+    addChannel(id, opts = {}) {
+      if (!/^[CG][A-Z0-9]+$/.test(id)) throw new Error(`addChannel: not a channel id: ${id}`);
+      const isPrivate = opts.isPrivate ?? id.startsWith('G');
+      state.addChannel(id, opts.name ?? `channel-${id.toLowerCase()}`, isPrivate, opts);
+    },
+    setUser(id, user) {
+      state.users.set(id, { ...state.users.get(id), ...user });
+    },
+    message(channel, ts) {
+      const stored = state.messages.get(`${channel}/${ts}`);
+      return stored ? fakeMessage(stored) : undefined;
+    },
+    messagesIn: (channel) => state.messagesIn(channel).map(fakeMessage),
+    views: () => [...state.views.values()].map((view) => structuredClone(view)),
     reset() {
       calls.length = 0;
+      responses.length = 0;
       failures.clear();
+      delays.clear();
       state = new State();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        closing = true;
+        [...sleepers].forEach((wake) => wake());
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
