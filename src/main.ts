@@ -1,6 +1,7 @@
 /**
  * Process entry: `node dist/main.js [web|worker|all|migrate]` (default: SITREP_ROLE, else all).
  */
+import { loadComponentsFile, type ComponentsConfig } from './config/components-file';
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { migrateDatabase } from './db/migrate';
 import { createLogger, type Logger } from './logging/logger';
@@ -53,8 +54,10 @@ function handleSignals(running: RunningSitrep, config: Config, logger: Logger): 
 
 async function main(): Promise<void> {
   let config: Config;
+  let components: ComponentsConfig | undefined;
   try {
     config = loadConfig(process.env, process.argv[2]);
+    components = config.componentsFile ? loadComponentsFile(config.componentsFile) : undefined;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Sitrep cannot start. ${error.message}\n`);
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     process.exit(await runMigrateRole(config, logger));
   }
   try {
-    const running = await startSitrep(config, config.role, logger);
+    const running = await startSitrep(config, config.role, logger, { components });
     handleSignals(running, config, logger);
   } catch (error) {
     logger.fatal({ err: error }, `Sitrep could not start: ${(error as Error).message}`);

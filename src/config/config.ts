@@ -35,6 +35,8 @@ export interface Config {
   /** Which Slack variables are missing, for the startup message. */
   slackMissing: VariableName[];
   statusPage: { title: string; url: string; timeZone: string };
+  /** Path of the components YAML file, if any. */
+  componentsFile?: string;
   /** Emoji name (no colons) that adds a message to the timeline. */
   timelineReaction: string;
   shutdownTimeoutMs: number;
@@ -150,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
     },
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     timelineReaction: parsed.TIMELINE_REACTION,
+    componentsFile: parsed.COMPONENTS_FILE,
     secrets,
   };
 }

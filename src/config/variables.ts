@@ -116,6 +116,11 @@ export const VARIABLES = {
     schema: z.string().min(1).optional(),
     description: 'Channel id where new public incidents are announced for channel watchers.',
   },
+  COMPONENTS_FILE: {
+    schema: z.string().min(1).optional(),
+    description:
+      'YAML file of component groups and components offered in the declare modal (see `components.example.yml`); synced at boot.',
+  },
   TIMELINE_REACTION: {
     schema: z
       .string()

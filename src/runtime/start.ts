@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ComponentsConfig } from '../config/components-file';
 import type { Config } from '../config/config';
 import { readLocalMigrations } from '../db/migrations-directory';
 import { createPool } from '../db/pool';
@@ -10,6 +11,7 @@ import { createHttpServer, sendJson, type Route } from '../http/server';
 import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
 import { migrateAtBoot } from './boot-migration';
+import { syncComponents } from '../services/sync-components';
 import { createJobRuntime } from './job-runtime';
 
 export type ServingRole = 'web' | 'worker' | 'all';
@@ -53,6 +55,10 @@ function slackRoutes(slackApp: SlackApp | undefined, missing: string[]): Route[]
 export interface StartOptions {
   /** Defaults to the prisma/migrations this build ships; tests point it elsewhere. */
   migrationsDir?: string;
+  /** Component groups to make sure exist (from COMPONENTS_FILE). */
+  components?: ComponentsConfig;
+  /** The clock listeners stamp changes with; tests replay an incident at its real times. */
+  now?: () => Date;
 }
 
 export async function startSitrep(
@@ -102,7 +108,7 @@ export async function startSitrep(
             logger,
             enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),
             timelineReaction: config.timelineReaction,
-            now: () => new Date(),
+            now: options.now ?? (() => new Date()),
           },
         })
       : undefined;
@@ -154,6 +160,10 @@ export async function startSitrep(
         { event: 'schema_ok', migrations: status.migrations },
         'Database schema matches this build',
       );
+    if (options.components && status.state === 'ok') {
+      const count = await syncComponents(prisma, options.components);
+      logger.info({ event: 'components_synced', count }, `Components file: ${count} component(s) in place`);
+    }
     await slackApp?.start();
     await jobs.begin();
     if (!isStopping()) lifecycle = 'running';

@@ -1,4 +1,5 @@
 import { migrateDatabase } from '../../src/db/migrate';
+import type { StartOptions } from '../../src/runtime/start';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from './database';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
 import { waitFor } from './process';
@@ -21,7 +22,11 @@ export interface SlackWorld {
 }
 
 /** The real app (web + worker) on a migrated database of its own, talking to a fake Slack. */
-export async function startSlackWorld(label: string, env: Record<string, string> = {}): Promise<SlackWorld> {
+export async function startSlackWorld(
+  label: string,
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<SlackWorld> {
   const db = await createTestDatabase(label);
   await migrateDatabase({ databaseUrl: db.url });
   const fake = await startFakeSlack();
@@ -36,6 +41,7 @@ export async function startSlackWorld(label: string, env: Record<string, string>
       ...env,
     },
     'all',
+    options,
   );
   return {
     db,
