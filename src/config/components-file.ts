@@ -23,12 +23,16 @@ export function loadComponentsFile(path: string): ComponentsConfig {
   try {
     raw = parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new ConfigError([`COMPONENTS_FILE: expected a readable YAML file; ${(error as Error).message.split('\n')[0]}`]);
+    throw new ConfigError([
+      `COMPONENTS_FILE: expected a readable YAML file; ${(error as Error).message.split('\n')[0]}`,
+    ]);
   }
   const parsed = componentsFileSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => `COMPONENTS_FILE: ${issue.path.join('.') || 'file'}: ${issue.message}`),
+      parsed.error.issues.map(
+        (issue) => `COMPONENTS_FILE: ${issue.path.join('.') || 'file'}: ${issue.message}`,
+      ),
     );
   }
   return parsed.data;

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../http/metrics';
@@ -40,7 +40,11 @@ export interface SlackEffectsDeps extends SlackSyncDeps {
 }
 
 /** Thin: validate the job, load its outbox row, call the service, mark the row done. */
-async function processOutboxJob(job: Job, worker: Worker, deps: SlackEffectsDeps): Promise<string> {
+async function processOutboxJob(
+  job: Job,
+  token: string | undefined,
+  deps: SlackEffectsDeps,
+): Promise<string> {
   const data = outboxJobSchema.safeParse(job.data);
   if (!data.success) throw new UnrecoverableError(`Invalid outbox job payload: ${data.error.message}`);
   const row = await deps.prisma.outboxMessage.findUnique({ where: { id: data.data.outboxId } });
@@ -51,10 +55,10 @@ async function processOutboxJob(job: Job, worker: Worker, deps: SlackEffectsDeps
     await HANDLERS[row.topic](deps, row.payload);
   } catch (error) {
     const wait = retryAfterMs(error);
-    if (wait !== undefined) {
-      // Slack said how long to wait: pause the whole queue that long and retry this job after.
-      await worker.rateLimit(wait);
-      throw Worker.RateLimitError();
+    if (wait !== undefined && token) {
+      // Slack said how long to wait: come back then, without spending one of the job's attempts.
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
     }
     await deps.prisma.outboxMessage.update({
       where: { id: row.id },
@@ -73,7 +77,7 @@ async function processOutboxJob(job: Job, worker: Worker, deps: SlackEffectsDeps
 }
 
 export function createSlackEffectsWorker(deps: SlackEffectsDeps): Worker {
-  const worker: Worker = new Worker(QUEUE_NAMES.slack, (job) => processOutboxJob(job, worker, deps), {
+  const worker = new Worker(QUEUE_NAMES.slack, (job, token) => processOutboxJob(job, token, deps), {
     connection: deps.connection,
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 4,

@@ -47,15 +47,29 @@ describe('replaying the seed incident through Slack', () => {
   afterAll(async () => world.close());
 
   const command = (text: string, channelId: string) =>
-    sendSlashCommand(world.app.baseUrl, text, { channel_id: channelId, user_id: 'U0DECLARER', response_url: world.fake.responseUrl() });
+    sendSlashCommand(world.app.baseUrl, text, {
+      channel_id: channelId,
+      user_id: 'U0DECLARER',
+      response_url: world.fake.responseUrl(),
+    });
 
   it('runs from declaration to resolution and leaves the record the report was written from', async () => {
-    expect(readFileSync(path.join(__dirname, '..', '..', '..', 'shared', 'seed', '000_6f52e3a7a6d05877.txt'), 'utf8')).toContain(SEED.identified);
+    expect(
+      readFileSync(
+        path.join(__dirname, '..', '..', '..', 'shared', 'seed', '000_6f52e3a7a6d05877.txt'),
+        'utf8',
+      ),
+    ).toContain(SEED.identified);
 
     // 22:51 PST: declare, with the SEI component in all three clusters.
     await command(`declare ${SEED.title}`, 'C0ONCALL');
     const [open] = await world.calls('views.open');
-    const view = open!.view as { blocks: { block_id: string; element: { option_groups?: { label: { text: string }; options: { value: string }[] }[] } }[] };
+    const view = open!.view as {
+      blocks: {
+        block_id: string;
+        element: { option_groups?: { label: { text: string }; options: { value: string }[] }[] };
+      }[];
+    };
     const groups = view.blocks.find((b) => b.block_id === INPUT_IDS.components.block)!.element.option_groups!;
     expect(groups.map((g) => g.label.text)).toEqual(['Prod Eu1', 'Prod 2', 'Prod 3']);
     const componentIds = groups.flatMap((g) => g.options.map((o) => o.value));
@@ -76,18 +90,28 @@ describe('replaying the seed incident through Slack', () => {
     expect(declared.status).toBe(200);
     const [created] = await world.calls('conversations.create');
     expect(created!.name).toBe('inc-1-sei-team-settings-and-efficiency-insights-inaccessible');
-    const channel = await waitFor(async () => {
-      const [row] = await world.db.query<{ slackChannelId: string | null }>('SELECT "slackChannelId" FROM "Incident"');
-      return row?.slackChannelId ?? undefined;
-    }, 10000, 'incident channel');
+    const channel = await waitFor(
+      async () => {
+        const [row] = await world.db.query<{ slackChannelId: string | null }>(
+          'SELECT "slackChannelId" FROM "Incident"',
+        );
+        return row?.slackChannelId ?? undefined;
+      },
+      10000,
+      'incident channel',
+    );
 
     // 23:15 PST: identified, with the standard message.
     now = SEED.times.identified;
-    expect(await (await command('status identified', channel)).json()).toMatchObject({ text: 'Done: INC-1 is Identified, SEV2.' });
+    expect(await (await command('status identified', channel)).json()).toMatchObject({
+      text: 'Done: INC-1 is Identified, SEV2.',
+    });
 
     // 02:10 PST: monitoring, through the update modal.
     now = SEED.times.monitoring;
-    const [incident] = await world.db.query<{ id: string; version: number }>('SELECT id, version FROM "Incident"');
+    const [incident] = await world.db.query<{ id: string; version: number }>(
+      'SELECT id, version FROM "Incident"',
+    );
     await sendViewSubmission(world.app.baseUrl, {
       callbackId: VIEW_IDS.update,
       viewId: 'V0SEEDMON',
@@ -96,17 +120,26 @@ describe('replaying the seed incident through Slack', () => {
       values: {
         [INPUT_IDS.stage.block]: { [INPUT_IDS.stage.action]: selectValue('monitoring') },
         [INPUT_IDS.publicMessage.block]: { [INPUT_IDS.publicMessage.action]: textValue(SEED.monitoring) },
-        [INPUT_IDS.internalNote.block]: { [INPUT_IDS.internalNote.action]: textValue('Ran the missing migration in prod.') },
+        [INPUT_IDS.internalNote.block]: {
+          [INPUT_IDS.internalNote.action]: textValue('Ran the missing migration in prod.'),
+        },
         [INPUT_IDS.notify.block]: { [INPUT_IDS.notify.action]: checkboxValue(['notify']) },
       },
     });
 
     // 02:21 PST: resolved.
     now = SEED.times.resolved;
-    expect(await (await command('resolve', channel)).json()).toMatchObject({ text: 'Done: INC-1 is Resolved, SEV2.' });
+    expect(await (await command('resolve', channel)).json()).toMatchObject({
+      text: 'Done: INC-1 is Resolved, SEV2.',
+    });
 
     // The record: four public updates with the report's texts and times, newest last.
-    const updates = await world.db.query<{ status: string; publicMessage: string; postedAt: Date; internalNote: string | null }>(
+    const updates = await world.db.query<{
+      status: string;
+      publicMessage: string;
+      postedAt: Date;
+      internalNote: string | null;
+    }>(
       'SELECT status, "publicMessage", "postedAt", "internalNote" FROM "IncidentUpdate" ORDER BY "postedAt"',
     );
     expect(updates.map((u) => [u.status, u.publicMessage, u.postedAt.toISOString()])).toEqual([
@@ -149,10 +182,18 @@ describe('replaying the seed incident through Slack', () => {
     ]);
 
     // The outbox: one status page publication per public update, plus the Slack work, all Slack work done.
-    const outbox = await waitFor(async () => {
-      const rows = await world.db.query<{ topic: string; status: string }>('SELECT topic, status FROM "OutboxMessage" ORDER BY "createdAt"');
-      return rows.filter((r) => r.topic.startsWith('slack.')).every((r) => r.status === 'DONE') ? rows : undefined;
-    }, 10000, 'Slack outbox rows done');
+    const outbox = await waitFor(
+      async () => {
+        const rows = await world.db.query<{ topic: string; status: string }>(
+          'SELECT topic, status FROM "OutboxMessage" ORDER BY "createdAt"',
+        );
+        return rows.filter((r) => r.topic.startsWith('slack.')).every((r) => r.status === 'DONE')
+          ? rows
+          : undefined;
+      },
+      10000,
+      'Slack outbox rows done',
+    );
     expect(outbox.map((r) => r.topic)).toEqual([
       'slack.incident_declared',
       'statuspage.publish',
@@ -172,10 +213,14 @@ describe('replaying the seed incident through Slack', () => {
       `INC-1 Monitoring: ${SEED.monitoring}`,
       `INC-1 Resolved: ${SEED.resolved}`,
     ]);
-    const thread = world.fake.messagesIn(ANNOUNCEMENTS_CHANNEL).filter((m) => m.thread_ts && m.thread_ts !== m.ts);
+    const thread = world.fake
+      .messagesIn(ANNOUNCEMENTS_CHANNEL)
+      .filter((m) => m.thread_ts && m.thread_ts !== m.ts);
     expect(thread).toHaveLength(3);
     expect(JSON.stringify(thread)).not.toContain('Ran the missing migration');
-    const [row] = await world.db.query<{ summaryMessageTs: string }>('SELECT "summaryMessageTs" FROM "Incident"');
+    const [row] = await world.db.query<{ summaryMessageTs: string }>(
+      'SELECT "summaryMessageTs" FROM "Incident"',
+    );
     const card = world.fake.message(channel, row!.summaryMessageTs)!;
     expect(card.text).toBe(`INC-1 Resolved (SEV2): ${SEED.title}`);
     expect(card.editCount).toBe(3);

@@ -55,11 +55,15 @@ export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: 
     deps.botUserId,
   );
 
-  if (!incident.summaryMessageTs) {
+  let cardTs = incident.summaryMessageTs;
+  if (!cardTs) {
     const posted = await slack.chat.postMessage({ channel: channelId, ...renderIncidentCard(view) });
-    await prisma.incident.update({ where: { id: incident.id }, data: { summaryMessageTs: posted.ts } });
-    await tolerating(() => slack.pins.add({ channel: channelId, timestamp: posted.ts! }), ['already_pinned']);
+    cardTs = posted.ts!;
+    await prisma.incident.update({ where: { id: incident.id }, data: { summaryMessageTs: cardTs } });
   }
+  // Pinned on every attempt: a retry after a failed pin must still pin, and Slack says
+  // already_pinned when an earlier attempt got there.
+  await tolerating(() => slack.pins.add({ channel: channelId, timestamp: cardTs }), ['already_pinned']);
   if (!incident.isPrivate && deps.announcementsChannel && !incident.announcementTs) {
     const posted = await postAnnouncement(
       deps,

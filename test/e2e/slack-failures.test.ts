@@ -1,0 +1,183 @@
+import { INPUT_IDS, VIEW_IDS } from '../../src/slack/ids';
+import { waitFor } from '../support/process';
+import {
+  checkboxValue,
+  postSigned,
+  selectValue,
+  sendSlashCommand,
+  sendViewSubmission,
+  textValue,
+  userValue,
+} from '../support/slack-requests';
+import { ANNOUNCEMENTS_CHANNEL, startSlackWorld, type SlackWorld } from '../support/slack-e2e';
+
+jest.setTimeout(60000);
+
+describe('Slack failures and bad requests', () => {
+  let world: SlackWorld;
+  let views = 0;
+  // A world per test: the fake's ids restart on reset(), and real Slack never reuses a channel id.
+  beforeEach(async () => {
+    world = await startSlackWorld('failures');
+  });
+  afterEach(async () => world.close());
+
+  async function declare(title: string) {
+    views += 1;
+    const response = await sendViewSubmission(world.app.baseUrl, {
+      callbackId: VIEW_IDS.declare,
+      viewId: `V0FAIL${views}`,
+      privateMetadata: JSON.stringify({ originChannelId: null }),
+      values: {
+        [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(title) },
+        [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV3') },
+        [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
+        [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
+      },
+    });
+    expect(response.status).toBe(200);
+    const [row] = await world.db.query<{ id: string; number: number }>(
+      'SELECT id, number FROM "Incident" WHERE "idempotencyKey" = $1',
+      [`view:V0FAIL${views}`],
+    );
+    return row!;
+  }
+
+  const outboxOf = (incidentId: string, topic: string) =>
+    world.db.query<{ status: string; lastError: string | null; attempts: number }>(
+      'SELECT status, "lastError", attempts FROM "OutboxMessage" WHERE "aggregateId" = $1 AND topic = $2',
+      [incidentId, topic],
+    );
+
+  it('answers 401 to a bad signature and to a stale timestamp, and changes nothing', async () => {
+    const body = 'command=%2Fincident&text=declare+x&user_id=U1&channel_id=C1&trigger_id=t';
+    const before = await world.db.query('SELECT 1 FROM "Incident"');
+    const wrongSecret = await postSigned(
+      `${world.app.baseUrl}/slack/events`,
+      body,
+      'application/x-www-form-urlencoded',
+      { secret: 'not-the-secret' },
+    );
+    expect(wrongSecret.status).toBe(401);
+    const stale = await postSigned(
+      `${world.app.baseUrl}/slack/events`,
+      body,
+      'application/x-www-form-urlencoded',
+      {
+        timestamp: Math.floor(Date.now() / 1000) - 10 * 60,
+      },
+    );
+    expect(stale.status).toBe(401);
+    expect(world.fake.callsTo('views.open')).toHaveLength(0);
+    expect(await world.db.query('SELECT 1 FROM "Incident"')).toHaveLength(before.length);
+  });
+
+  it('acks a declaration before Slack has even created the channel (slow Slack never delays the ack)', async () => {
+    world.fake.delay('conversations.create', 1500);
+    const incident = await declare('Slow Slack day');
+    const [row] = await world.db.query<{ slackChannelId: string | null }>(
+      'SELECT "slackChannelId" FROM "Incident" WHERE id = $1',
+      [incident.id],
+    );
+    expect(row!.slackChannelId).toBeNull();
+    await waitFor(
+      async () => {
+        const [after] = await world.db.query<{ slackChannelId: string | null }>(
+          'SELECT "slackChannelId" FROM "Incident" WHERE id = $1',
+          [incident.id],
+        );
+        return after!.slackChannelId ?? undefined;
+      },
+      10000,
+      'channel after the delay',
+    );
+  });
+
+  it('picks the next channel name when Slack says name_taken', async () => {
+    world.fake.failNext('conversations.create', 'name_taken');
+    const incident = await declare('Name clash');
+    const creates = await world.calls('conversations.create', 2);
+    expect(creates.map((c) => c.name)).toEqual([
+      `inc-${incident.number}-name-clash`,
+      `inc-${incident.number}-name-clash-2`,
+    ]);
+    await waitFor(
+      async () =>
+        (await outboxOf(incident.id, 'slack.incident_declared'))[0]?.status === 'DONE' ? true : undefined,
+      10000,
+      'declared job done',
+    );
+  });
+
+  it('waits out a 429 with Retry-After and then posts exactly once', async () => {
+    world.fake.failNext('pins.add', 'ratelimited', { retryAfterSeconds: 1 });
+    const incident = await declare('Rate limited');
+    await waitFor(
+      async () =>
+        (await outboxOf(incident.id, 'slack.incident_declared'))[0]?.status === 'DONE' ? true : undefined,
+      15000,
+      'declared job done',
+    );
+    expect(world.fake.callsTo('pins.add')).toHaveLength(2);
+    const cards = world.fake
+      .callsTo('chat.postMessage')
+      .filter(
+        (c) => String(c.args.text).includes('Rate limited') && c.args.channel !== ANNOUNCEMENTS_CHANNEL,
+      );
+    expect(cards).toHaveLength(1);
+    expect(world.fake.callsTo('conversations.create')).toHaveLength(1);
+  });
+
+  it('joins the announcements channel when Slack says not_in_channel, then announces', async () => {
+    world.fake.addChannel(ANNOUNCEMENTS_CHANNEL, { name: 'incidents', botIsMember: false });
+    const incident = await declare('Needs a join');
+    await world.calls('conversations.join', 1, (a) => a.channel === ANNOUNCEMENTS_CHANNEL);
+    await world.calls(
+      'chat.postMessage',
+      1,
+      (a) => a.channel === ANNOUNCEMENTS_CHANNEL && String(a.text).includes(`INC-${incident.number}`),
+    );
+  });
+
+  it('marks the work FAILED with the reason when Slack gives a permanent error, keeping what was done', async () => {
+    const incident = await declare('Archived somewhere');
+    await waitFor(
+      async () =>
+        (await outboxOf(incident.id, 'slack.incident_declared'))[0]?.status === 'DONE' ? true : undefined,
+      10000,
+      'declared',
+    );
+    const [row] = await world.db.query<{ slackChannelId: string }>(
+      'SELECT "slackChannelId" FROM "Incident" WHERE id = $1',
+      [incident.id],
+    );
+    world.fake.failNext('chat.postMessage', 'is_archived');
+    await sendSlashCommand(world.app.baseUrl, 'status identified', { channel_id: row!.slackChannelId });
+    const [failed] = await waitFor(
+      async () => {
+        const rows = await outboxOf(incident.id, 'slack.update_posted');
+        return rows[0]?.status === 'FAILED' ? rows : undefined;
+      },
+      10000,
+      'update job failed',
+    );
+    expect(failed!.lastError).toMatch(/is_archived/);
+    const [stage] = await world.db.query<{ status: string }>('SELECT status FROM "Incident" WHERE id = $1', [
+      incident.id,
+    ]);
+    expect(stage!.status).toBe('IDENTIFIED');
+  });
+
+  it('tells the user when the form could not open in time (expired_trigger_id)', async () => {
+    world.fake.failNext('views.open', 'expired_trigger_id');
+    const response = await sendSlashCommand(world.app.baseUrl, 'declare Late', {
+      response_url: world.fake.responseUrl('late'),
+    });
+    expect(response.status).toBe(200);
+    const reply = await waitFor(async () => world.fake.responses.find((r) => r.id === 'late'), 5000, 'reply');
+    expect(reply.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: 'Slack took too long to open the form. Please run the command again.',
+    });
+  });
+});
