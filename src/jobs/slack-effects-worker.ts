@@ -6,9 +6,15 @@ import { isPermanentSlackError, retryAfterMs } from '../services/slack/slack-err
 import {
   announceDeclaredIncident,
   announceIncidentChange,
+  ChannelNotReadyError,
+  NoIncidentChannelError,
   publishUpdateToSlack,
   type SlackSyncDeps,
 } from '../services/slack/sync-incident-to-slack';
+
+/** How soon a post waiting for its incident's channel looks again, and for how long at most. */
+const CHANNEL_WAIT_MS = 300;
+const CHANNEL_WAIT_LIMIT_MS = 60 * 60 * 1000;
 import { OUTBOX_PAYLOADS } from './outbox-topics';
 import { outboxJobSchema, QUEUE_NAMES } from './queues';
 
@@ -55,6 +61,15 @@ async function processOutboxJob(
     await HANDLERS[row.topic](deps, row.payload);
   } catch (error) {
     const wait = retryAfterMs(error);
+    if (
+      error instanceof ChannelNotReadyError &&
+      token &&
+      Date.now() - job.timestamp < CHANNEL_WAIT_LIMIT_MS
+    ) {
+      // The declaration job is still creating the channel: look again shortly, spending no attempt.
+      await job.moveToDelayed(Date.now() + CHANNEL_WAIT_MS, token);
+      throw new DelayedError();
+    }
     if (wait !== undefined && token) {
       // Slack said how long to wait: come back then, without spending one of the job's attempts.
       await job.moveToDelayed(Date.now() + wait, token);
@@ -64,7 +79,11 @@ async function processOutboxJob(
       where: { id: row.id },
       data: { attempts: { increment: 1 }, lastError: (error as Error).message.slice(0, 2000) },
     });
-    if (isPermanentSlackError(error) || (error instanceof Error && error.name === 'ZodError')) {
+    const permanent =
+      isPermanentSlackError(error) ||
+      error instanceof NoIncidentChannelError ||
+      (error instanceof Error && error.name === 'ZodError');
+    if (permanent) {
       throw new UnrecoverableError((error as Error).message);
     }
     throw error;
@@ -80,7 +99,8 @@ export function createSlackEffectsWorker(deps: SlackEffectsDeps): Worker {
   const worker = new Worker(QUEUE_NAMES.slack, (job, token) => processOutboxJob(job, token, deps), {
     connection: deps.connection,
     prefix: deps.prefix,
-    concurrency: deps.concurrency ?? 4,
+    // One at a time per process keeps an incident's posts in the order they were made.
+    concurrency: deps.concurrency ?? 1,
     autorun: false,
   });
   worker.on('completed', () =>

@@ -11,3 +11,7 @@ export async function recordSlackDelivery(prisma: PrismaClient, deliveryId: stri
     throw error;
   }
 }
+
+export async function slackDeliverySeen(prisma: PrismaClient, deliveryId: string): Promise<boolean> {
+  return (await prisma.slackDelivery.count({ where: { id: deliveryId.slice(0, 120) } })) > 0;
+}

@@ -25,8 +25,36 @@ export interface SlackSyncDeps {
 
 export class ChannelNotReadyError extends Error {
   constructor(incidentKey: string) {
-    super(`${incidentKey} has no Slack channel yet; retrying after the declaration job`);
+    super(`${incidentKey} is not fully announced in Slack yet; retrying after the declaration job`);
   }
+}
+
+/** The declaration's Slack work failed for good: later posts have nowhere to go. */
+export class NoIncidentChannelError extends Error {
+  constructor(incidentKey: string) {
+    super(`${incidentKey} has no Slack channel: its declaration could not be carried out in Slack`);
+  }
+}
+
+/**
+ * Later posts wait for the declaration's Slack work (channel, card, announcement) so they land in
+ * the channel and in the announcement's thread; returns the channel once that work is settled.
+ */
+async function incidentChannelOf(
+  prisma: PrismaClient,
+  incident: { id: string; slackChannelId: string | null },
+  key: string,
+) {
+  const pending = await prisma.outboxMessage.count({
+    where: {
+      aggregateId: incident.id,
+      topic: 'slack.incident_declared',
+      status: { in: ['PENDING', 'ENQUEUED'] },
+    },
+  });
+  if (pending > 0) throw new ChannelNotReadyError(key);
+  if (!incident.slackChannelId) throw new NoIncidentChannelError(key);
+  return incident.slackChannelId;
 }
 
 async function postAnnouncement(
@@ -94,7 +122,7 @@ export async function publishUpdateToSlack(
 ): Promise<void> {
   const { prisma, slack } = deps;
   const { incident, view } = await loadIncidentView(prisma, incidentId);
-  if (!incident.slackChannelId) throw new ChannelNotReadyError(view.key);
+  const channelId = await incidentChannelOf(prisma, incident, view.key);
   const update = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
   const shown = {
     stage: stageOf(update.status),
@@ -105,7 +133,7 @@ export async function publishUpdateToSlack(
 
   if (!update.channelMessageTs) {
     const posted = await slack.chat.postMessage({
-      channel: incident.slackChannelId,
+      channel: channelId,
       ...renderUpdateMessage(view, shown, { includeInternalNote: true }),
     });
     await prisma.incidentUpdate.update({ where: { id: update.id }, data: { channelMessageTs: posted.ts } });
@@ -136,15 +164,15 @@ export async function announceIncidentChange(
 ): Promise<void> {
   const { prisma, slack } = deps;
   const { incident, view } = await loadIncidentView(prisma, incidentId);
-  if (!incident.slackChannelId) throw new ChannelNotReadyError(view.key);
+  const channelId = await incidentChannelOf(prisma, incident, view.key);
   const event = await prisma.timelineEvent.findUniqueOrThrow({ where: { id: timelineEventId } });
   if (event.kind === 'role_assigned') {
     const userId = (event.data as { userId?: string } | null)?.userId;
-    if (userId) await inviteToChannel(slack, incident.slackChannelId, [userId], deps.botUserId);
+    if (userId) await inviteToChannel(slack, channelId, [userId], deps.botUserId);
   }
   if (!event.channelPostTs) {
     const posted = await slack.chat.postMessage({
-      channel: incident.slackChannelId,
+      channel: channelId,
       ...renderChangeMessage(view, { text: event.text, actorId: event.actorId }),
     });
     await prisma.timelineEvent.update({ where: { id: event.id }, data: { channelPostTs: posted.ts } });

@@ -82,7 +82,10 @@ export function renderIncidentCard(view: IncidentView): SlackMessage {
 export function renderAnnouncement(view: IncidentView, declaredById: string): SlackMessage {
   const channel = view.channelId ? ` Follow along in <#${view.channelId}>.` : '';
   const text = `:rotating_light: *${view.key}* (${view.severity}) declared by <@${declaredById}>: ${safe(view.title, 500)}.${channel}`;
-  return { text, blocks: [section(text), section(`*Stage:* ${STAGE_LABELS[view.stage]}`)] };
+  return {
+    text,
+    blocks: [section(text), section(`*Stage:* ${STAGE_LABELS[view.stage]} · *Severity:* ${view.severity}`)],
+  };
 }
 
 export function renderUpdateMessage(

@@ -9,12 +9,13 @@ export interface TimelineEntry {
 }
 
 const MAX_SECTIONS = 45;
+/** Entries whose text Sitrep wrote itself (stage names, severities, mentions); all others hold user text. */
+export const GENERATED_KINDS = new Set(['stage_changed', 'severity_changed', 'role_assigned']);
 
 /** The timeline with full dates in the reader's zone; long timelines are split across sections. */
 export function renderTimeline(incidentKey: string, entries: TimelineEntry[], timeZone: string) {
   const lines = entries.map((entry) => {
-    // Messages added from Slack are user text; generated entries are already safe mrkdwn.
-    const text = entry.kind === 'message_added' ? escapeMrkdwn(entry.text) : entry.text;
+    const text = GENERATED_KINDS.has(entry.kind) ? entry.text : escapeMrkdwn(entry.text);
     const by = entry.actorId ? ` (<@${entry.actorId}>)` : '';
     return `\`${formatFull(entry.occurredAt, timeZone)}\` ${truncate(text, 1000)}${by}`;
   });

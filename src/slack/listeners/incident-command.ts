@@ -57,7 +57,7 @@ function toIncidentCommand(parsed: ParsedCommand, at: Date): IncidentCommand | u
       return {
         type: 'post_update',
         stage: parsed.stage,
-        publicMessage: unescapeSlackText(parsed.message),
+        publicMessage: parsed.message,
         internalNote: '',
         notifySubscribers: true,
         requireStageChange: true,
@@ -67,7 +67,7 @@ function toIncidentCommand(parsed: ParsedCommand, at: Date): IncidentCommand | u
       return {
         type: 'post_update',
         stage: 'resolved',
-        publicMessage: unescapeSlackText(parsed.message),
+        publicMessage: parsed.message,
         internalNote: '',
         notifySubscribers: true,
         requireStageChange: true,
@@ -144,7 +144,8 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       await ack(ephemeral('Sitrep could not read that command. Please try again.'));
       return;
     }
-    const parsed = parseIncidentCommand(payload.data.text);
+    // Slack escapes &, < and > in command text; parse (and store) the plain text.
+    const parsed = parseIncidentCommand(unescapeSlackText(payload.data.text));
     if (!parsed.ok) {
       await ack(
         ephemeral(`${escapeMrkdwn(parsed.error)}\nUsage:\n\`\`\`${escapeMrkdwn(parsed.usage)}\`\`\``),
@@ -178,7 +179,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
               { prisma: deps.prisma, client },
               {
                 triggerId: payload.data.trigger_id,
-                title: unescapeSlackText(sub.title),
+                title: sub.title,
                 userId: payload.data.user_id,
                 channelId: payload.data.channel_id,
               },

@@ -4,7 +4,7 @@ import { incidentKey } from '../../db/incident-mapping';
 import { unescapeSlackText } from '../../domain/mrkdwn';
 import { addTimelineMessage } from '../../services/add-timeline-message';
 import { findIncidentByChannel } from '../../services/find-incident';
-import { recordSlackDelivery } from '../../services/record-slack-delivery';
+import { recordSlackDelivery, slackDeliverySeen } from '../../services/record-slack-delivery';
 import { SHORTCUT_IDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
 
@@ -45,18 +45,15 @@ export function registerTimelineCapture(app: App, deps: ListenerDeps): void {
 
   app.event('reaction_added', async ({ event, body, client }) => {
     const parsed = reactionSchema.safeParse(event);
-    if (!parsed.success || parsed.data.reaction !== deps.timelineReaction) return;
+    // `pushpin::skin-tone-3` is still the pushpin.
+    if (!parsed.success || parsed.data.reaction.split('::')[0] !== deps.timelineReaction) return;
     const { item, user } = parsed.data;
     const incident = await findIncidentByChannel(deps.prisma, item.channel);
     if (!incident) return;
-    // Slack retries events it thinks we missed; each delivery is handled once.
-    if (
-      !(await recordSlackDelivery(
-        deps.prisma,
-        `event:${(body as { event_id?: string }).event_id ?? `${item.channel}:${item.ts}:${user}`}`,
-      ))
-    )
-      return;
+    const deliveryId = `event:${(body as { event_id?: string }).event_id ?? `${item.channel}:${item.ts}:${user}`}`;
+    // Slack retries events it thinks we missed: skip the Web API call for one already handled.
+    // Recorded only after success, so a delivery that failed half-way is handled on retry.
+    if (await slackDeliverySeen(deps.prisma, deliveryId)) return;
     const history = await client.conversations.history({
       channel: item.channel,
       latest: item.ts,
@@ -64,15 +61,17 @@ export function registerTimelineCapture(app: App, deps: ListenerDeps): void {
       limit: 1,
     });
     const message = history.messages?.find((m) => m.ts === item.ts);
-    if (!message) return;
-    await addTimelineMessage(deps.prisma, {
-      incidentId: incident.id,
-      actorId: user,
-      authorId: message.user ?? null,
-      text: unescapeSlackText(message.text ?? ''),
-      channelId: item.channel,
-      messageTs: item.ts,
-      at: deps.now(),
-    });
+    if (message) {
+      await addTimelineMessage(deps.prisma, {
+        incidentId: incident.id,
+        actorId: user,
+        authorId: message.user ?? null,
+        text: unescapeSlackText(message.text ?? ''),
+        channelId: item.channel,
+        messageTs: item.ts,
+        at: deps.now(),
+      });
+    }
+    await recordSlackDelivery(deps.prisma, deliveryId);
   });
 }
