@@ -44,7 +44,8 @@ export function createSlackApp(deps: {
     const receiver = new SocketModeReceiver({
       appToken: slack.appToken,
       logger,
-      ...(clientOptions ? { clientOptions } : {}),
+      // Bolt 5.1 hands the Socket Mode client's Web API settings over only through installerOptions.
+      ...(clientOptions ? { installerOptions: { clientOptions } } : {}),
     });
     app = new App({ token: slack.botToken, receiver, logger, clientOptions });
     start = async () => {

@@ -46,6 +46,11 @@ function historyQuery(args: Args): HistoryQuery {
 }
 
 export const handlers: Record<string, Handler> = {
+  'apps.connections.open': (_args, state) => {
+    if (!state.socketModeUrl)
+      throw new SlackApiError('internal_error', ['no fake Socket Mode server was started']);
+    return { url: state.socketModeUrl };
+  },
   'auth.test': () => ({
     url: `https://${FAKE_TEAM_DOMAIN}.slack.com/`,
     team: 'Sitrep Test',

@@ -56,10 +56,19 @@ export function decodeArgs(raw: Args): Args {
   return args;
 }
 
+/** Methods that take an app-level token (xapp-) and nothing else. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
+
 /** Returns the error Slack gives for this token, or undefined when it is acceptable. */
-export function tokenError(token: string | undefined): string | undefined {
+export function tokenError(token: string | undefined, method = ''): string | undefined {
   if (!token) return 'not_authed';
-  if (!token.startsWith('xoxb-') && !token.startsWith('xoxp-')) return 'invalid_auth';
+  if (APP_TOKEN_METHODS.has(method) !== token.startsWith('xapp-')) {
+    return token.startsWith('xapp-') || token.startsWith('xoxb-') || token.startsWith('xoxp-')
+      ? 'not_allowed_token_type'
+      : 'invalid_auth';
+  }
+  if (!APP_TOKEN_METHODS.has(method) && !token.startsWith('xoxb-') && !token.startsWith('xoxp-'))
+    return 'invalid_auth';
   return undefined;
 }
 

@@ -65,6 +65,8 @@ export interface HistoryQuery {
 }
 
 export class State {
+  /** Where apps.connections.open sends Socket Mode clients (a test's fake Socket Mode server). */
+  socketModeUrl: string | undefined;
   idSeq = 0;
   tsSeq = 0;
   channels = new Map<string, Channel>();

@@ -83,6 +83,8 @@ export interface FakeSlack {
   ): string;
   /** Seeds a channel, e.g. a private one the bot is not in (`botIsMember: false`). */
   addChannel(id: string, opts?: ChannelOptions): void;
+  /** The WebSocket URL apps.connections.open hands to Socket Mode clients. */
+  setSocketModeUrl(url: string): void;
   /** Profile for users.info (time zone defaults to America/Los_Angeles). */
   setUser(id: string, user: FakeUser): void;
   /** The latest version of a stored message, or undefined. */
@@ -176,7 +178,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     await pause(method);
     if (closing) return;
 
-    const authError = tokenError(token);
+    const authError = tokenError(token, method);
     if (authError) return send(res, 200, { ok: false, error: authError });
     const queue = failures.get(method);
     const failure = queue?.[0];
@@ -244,6 +246,9 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       if (thread_ts) message.thread_ts = thread_ts;
       state.storeMessage(id, message);
       return messageTs;
+    },
+    setSocketModeUrl(url) {
+      state.socketModeUrl = url;
     },
     addChannel(id, opts = {}) {
       if (!/^[CG][A-Z0-9]+$/.test(id)) throw new Error(`addChannel: not a channel id: ${id}`);

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import { renderAnnouncement, renderIncidentCard, renderUpdateMessage } from '../../src/slack/blocks/incident-messages';
+import {
+  renderAnnouncement,
+  renderIncidentCard,
+  renderUpdateMessage,
+} from '../../src/slack/blocks/incident-messages';
 import type { IncidentView } from '../../src/slack/blocks/incident-view';
 import { declareModal, updateModal } from '../../src/slack/blocks/modals';
 import { renderTimeline } from '../../src/slack/blocks/timeline';
@@ -16,7 +20,12 @@ const view = (title: string, summary = ''): IncidentView => ({
   channelId: 'C0INC',
   roles: { lead: 'U0LEAD' },
   components: [{ name: 'SEI <b>', group: 'Prod Eu1', impact: 'PARTIAL_OUTAGE' }],
-  times: { declaredAt: new Date('2026-02-13T06:51:00Z'), identifiedAt: new Date('2026-02-13T07:15:00Z'), monitoringAt: null, resolvedAt: null },
+  times: {
+    declaredAt: new Date('2026-02-13T06:51:00Z'),
+    identifiedAt: new Date('2026-02-13T07:15:00Z'),
+    monitoringAt: null,
+    resolvedAt: null,
+  },
 });
 
 const texts = (blocks: object[]) => JSON.stringify(blocks);
@@ -34,9 +43,19 @@ describe('Slack messages', () => {
   it('escape user text so a title can never ping a channel', () => {
     const card = renderIncidentCard(view('<!channel> & <@U0BOSS>', 'sum <!here>'));
     const announcement = renderAnnouncement(view('<!channel> down'), 'U0DECL');
-    const update = renderUpdateMessage(view('x'), { stage: 'monitoring', publicMessage: '<!everyone> fixed', internalNote: '<!here> note', authorId: 'U1' }, { includeInternalNote: true });
+    const update = renderUpdateMessage(
+      view('x'),
+      {
+        stage: 'monitoring',
+        publicMessage: '<!everyone> fixed',
+        internalNote: '<!here> note',
+        authorId: 'U1',
+      },
+      { includeInternalNote: true },
+    );
     for (const message of [card, announcement, update]) {
-      for (const text of [message.text, ...mrkdwnTexts(message.blocks)]) expect(text).not.toMatch(/<!(channel|here|everyone)>/);
+      for (const text of [message.text, ...mrkdwnTexts(message.blocks)])
+        expect(text).not.toMatch(/<!(channel|here|everyone)>/);
     }
     expect(announcement.text).toContain('&lt;!channel&gt; down');
     expect(texts(card.blocks)).toContain('SEI &lt;b&gt; (Prod Eu1): partial outage');
@@ -50,7 +69,8 @@ describe('Slack messages', () => {
         const header = card.blocks[0] as { text: { text: string } };
         expect(header.text.text.length).toBeLessThanOrEqual(150);
         for (const block of card.blocks as { type: string; text?: { text: string } }[]) {
-          if (block.type === 'section' && block.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+          if (block.type === 'section' && block.text)
+            expect(block.text.text.length).toBeLessThanOrEqual(3000);
         }
       }),
       { numRuns: 200 },
@@ -58,16 +78,29 @@ describe('Slack messages', () => {
   });
 
   it('put a "Post update" button carrying the incident id on the card', () => {
-    const actions = renderIncidentCard(view('x')).blocks.find((b) => (b as { type: string }).type === 'actions') as {
+    const actions = renderIncidentCard(view('x')).blocks.find(
+      (b) => (b as { type: string }).type === 'actions',
+    ) as {
       elements: { action_id: string; value: string }[];
     };
-    expect(actions.elements).toEqual([expect.objectContaining({ action_id: ACTION_IDS.openUpdateModal, value: view('x').id })]);
+    expect(actions.elements).toEqual([
+      expect.objectContaining({ action_id: ACTION_IDS.openUpdateModal, value: view('x').id }),
+    ]);
   });
 
   it('leave the internal note out of messages for channel watchers', () => {
-    const update = { stage: 'monitoring' as const, publicMessage: 'Fixed', internalNote: 'secret sauce', authorId: 'U1' };
-    expect(texts(renderUpdateMessage(view('x'), update, { includeInternalNote: false }).blocks)).not.toContain('secret sauce');
-    expect(texts(renderUpdateMessage(view('x'), update, { includeInternalNote: true }).blocks)).toContain('secret sauce');
+    const update = {
+      stage: 'monitoring' as const,
+      publicMessage: 'Fixed',
+      internalNote: 'secret sauce',
+      authorId: 'U1',
+    };
+    expect(
+      texts(renderUpdateMessage(view('x'), update, { includeInternalNote: false }).blocks),
+    ).not.toContain('secret sauce');
+    expect(texts(renderUpdateMessage(view('x'), update, { includeInternalNote: true }).blocks)).toContain(
+      'secret sauce',
+    );
   });
 });
 
@@ -93,10 +126,16 @@ describe('timeline', () => {
   });
 
   it('splits a long timeline across sections within Slack limits', () => {
-    const entries = Array.from({ length: 400 }, (_, i) => ({ kind: 'message_added', text: 'x'.repeat(900), actorId: null, occurredAt: new Date(Date.UTC(2026, 1, 13, 0, i)) }));
+    const entries = Array.from({ length: 400 }, (_, i) => ({
+      kind: 'message_added',
+      text: 'x'.repeat(900),
+      actorId: null,
+      occurredAt: new Date(Date.UTC(2026, 1, 13, 0, i)),
+    }));
     const { blocks } = renderTimeline('INC-1', entries, 'UTC');
     expect(blocks.length).toBeLessThanOrEqual(46);
-    for (const block of blocks as { text: { text: string } }[]) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+    for (const block of blocks as { text: { text: string } }[])
+      expect(block.text.text.length).toBeLessThanOrEqual(3000);
   });
 });
 
@@ -110,15 +149,32 @@ describe('modals', () => {
         { id: 'c2', name: 'SEI', group: 'Prod 2' },
       ],
     });
-    const block = (id: string) => modal.blocks.find((b) => (b as { block_id: string }).block_id === id) as { element: Record<string, unknown> };
+    const block = (id: string) =>
+      modal.blocks.find((b) => (b as { block_id: string }).block_id === id) as {
+        element: Record<string, unknown>;
+      };
     expect(block(INPUT_IDS.title.block).element.initial_value).toBe('Checkout down');
     expect(block(INPUT_IDS.lead.block).element.initial_user).toBe('U0ME');
-    expect((block(INPUT_IDS.components.block).element.option_groups as { label: { text: string } }[]).map((g) => g.label.text)).toEqual(['Prod Eu1', 'Prod 2']);
-    expect(declareModal({ title: '', declaredById: 'U0ME', components: [] }).blocks.some((b) => (b as { block_id: string }).block_id === INPUT_IDS.components.block)).toBe(false);
+    expect(
+      (block(INPUT_IDS.components.block).element.option_groups as { label: { text: string } }[]).map(
+        (g) => g.label.text,
+      ),
+    ).toEqual(['Prod Eu1', 'Prod 2']);
+    expect(
+      declareModal({ title: '', declaredById: 'U0ME', components: [] }).blocks.some(
+        (b) => (b as { block_id: string }).block_id === INPUT_IDS.components.block,
+      ),
+    ).toBe(false);
   });
 
   it('update: a title within 24 characters and the current stage preselected', () => {
-    const modal = updateModal({ incidentId: 'id', incidentKey: 'INC-123456', version: 4, stage: 'monitoring', components: [] });
+    const modal = updateModal({
+      incidentId: 'id',
+      incidentKey: 'INC-123456',
+      version: 4,
+      stage: 'monitoring',
+      components: [],
+    });
     expect(modal.title.text.length).toBeLessThanOrEqual(24);
     expect(JSON.parse(modal.private_metadata)).toEqual({ incidentId: 'id', version: 4 });
     expect(texts(modal.blocks)).toContain('"initial_option":{"value":"monitoring"');
