@@ -23,6 +23,10 @@ const BENCHMARKS: Record<string, BenchmarkEntry> = {
     description: 'Time from spawning `node dist/main.js web` to the first /readyz 200',
     load: () => import('./boot'),
   },
+  slack: {
+    description: 'Ack latency of signed declare/update modal submissions under concurrent clients',
+    load: () => import('./slack'),
+  },
 };
 
 const EXIT_USAGE = 2;

@@ -16,8 +16,9 @@ export interface Route {
   /** Label used in metrics; keep cardinality low. */
   name: string;
   methods: readonly string[];
-  /** Exact path, or a prefix ending in `/`. */
+  /** Exact path, or with `prefix` every path starting with it. */
   path: string;
+  prefix?: boolean;
   handler: Handler;
   /** Log at debug instead of info (probes and scrapes would drown the log). */
   quiet?: boolean;
@@ -42,8 +43,9 @@ export function sendJson(
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 function findRoute(routes: Route[], pathname: string): Route | undefined {
-  return routes.find((route) =>
-    route.path.endsWith('/') ? pathname.startsWith(route.path) : pathname === route.path,
+  return (
+    routes.find((route) => !route.prefix && pathname === route.path) ??
+    routes.find((route) => route.prefix && pathname.startsWith(route.path))
   );
 }
 

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** Queue names. Contract: changing one orphans jobs already waiting in Redis. */
-export const QUEUE_NAMES = { maintenance: 'maintenance', slack: 'slack-effects' } as const;
+export const QUEUE_NAMES = {
+  maintenance: 'maintenance',
+  slack: 'slack-effects',
+  statuspage: 'statuspage',
+} as const;
 
 /** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */
 export const outboxJobSchema = z.object({ outboxId: z.uuid() });

@@ -12,7 +12,10 @@ import {
 import { OutboxRelay } from '../jobs/outbox-relay';
 import { QUEUE_NAMES } from '../jobs/queues';
 import { createRedisConnection } from '../jobs/redis';
-import { createSlackEffectsWorker, isSlackTopic } from '../jobs/slack-effects-worker';
+import { createOutboxWorker } from '../jobs/outbox-worker';
+import { isSlackTopic, slackHandlers } from '../jobs/slack-handlers';
+import { OUTBOX_PAYLOADS } from '../jobs/outbox-topics';
+import { publishStatusUpdate } from '../services/publish-status-update';
 import { createJobSlackClient } from '../slack/web-client';
 import { SchemaGatedWorkers } from './gated-workers';
 
@@ -41,10 +44,12 @@ export function createJobRuntime(deps: {
   const slackQueue = config.slack
     ? new Queue(QUEUE_NAMES.slack, { connection: producer, prefix })
     : undefined;
+  const statuspageQueue = new Queue(QUEUE_NAMES.statuspage, { connection: producer, prefix });
   const relay = new OutboxRelay({
     prisma,
     logger,
-    queueFor: (topic) => (isSlackTopic(topic) ? slackQueue : undefined),
+    queueFor: (topic) =>
+      isSlackTopic(topic) ? slackQueue : topic === 'statuspage.publish' ? statuspageQueue : undefined,
   });
 
   let maintenanceQueue: Queue | undefined;
@@ -58,21 +63,34 @@ export function createJobRuntime(deps: {
       logger,
       metrics,
     });
-    const slackEffects = config.slack
-      ? createSlackEffectsWorker({
-          connection: workerConnection,
-          prefix,
-          prisma,
-          logger,
-          metrics,
-          slack: createJobSlackClient(config.slack),
-          announcementsChannel: config.slack.announcementsChannel,
+    const slack = config.slack ? createJobSlackClient(config.slack) : undefined;
+    const outbox = { prisma, connection: workerConnection, prefix, logger, metrics };
+    const slackEffects = slack
+      ? createOutboxWorker({
+          ...outbox,
+          queueName: QUEUE_NAMES.slack,
+          handlers: slackHandlers({
+            prisma,
+            slack,
+            announcementsChannel: config.slack?.announcementsChannel,
+            pageUrl: config.statusPage.url,
+          }),
         })
       : undefined;
+    const statuspage = createOutboxWorker({
+      ...outbox,
+      queueName: QUEUE_NAMES.statuspage,
+      handlers: {
+        'statuspage.publish': async (payload) => {
+          const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.publish'].parse(payload);
+          await publishStatusUpdate({ prisma, slack, pageUrl: config.statusPage.url }, incidentId, updateId);
+        },
+      },
+    });
     workers = new SchemaGatedWorkers({
       guard,
       logger,
-      workers: slackEffects ? [maintenance, slackEffects] : [maintenance],
+      workers: slackEffects ? [maintenance, statuspage, slackEffects] : [maintenance, statuspage],
     });
   }
 
@@ -89,7 +107,7 @@ export function createJobRuntime(deps: {
     async close() {
       await relay.stop();
       await workers?.close();
-      await Promise.allSettled([maintenanceQueue?.close(), slackQueue?.close()]);
+      await Promise.allSettled([maintenanceQueue?.close(), slackQueue?.close(), statuspageQueue.close()]);
       workerConnection?.disconnect();
       producer.disconnect();
     },

@@ -12,6 +12,11 @@ import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
 import { migrateAtBoot } from './boot-migration';
 import { syncComponents } from '../services/sync-components';
+import { statusFingerprint } from '../statuspage/fingerprint';
+import { loadStatusSnapshot } from '../statuspage/load-snapshot';
+import { StatusPageCache } from '../statuspage/page-cache';
+import { renderDocuments } from '../statuspage/render-documents';
+import { statusPageRoutes } from '../statuspage/routes';
 import { createJobRuntime } from './job-runtime';
 
 export type ServingRole = 'web' | 'worker' | 'all';
@@ -67,7 +72,7 @@ export async function startSitrep(
   logger: Logger,
   options: StartOptions = {},
 ): Promise<RunningSitrep> {
-  const serveSlack = role === 'web' || role === 'all';
+  const serveWeb = role === 'web' || role === 'all';
   const runWorkers = role === 'worker' || role === 'all';
   let lifecycle: 'starting' | 'running' | 'stopping' = 'starting';
   const isStopping = () => lifecycle === 'stopping';
@@ -98,7 +103,7 @@ export async function startSitrep(
   const prisma = createPrismaClient(pool);
   const jobs = createJobRuntime({ config, prisma, guard, logger, metrics, runWorkers });
   const slackApp =
-    serveSlack && config.slack
+    serveWeb && config.slack
       ? createSlackApp({
           slack: config.slack,
           guard,
@@ -112,12 +117,27 @@ export async function startSitrep(
           },
         })
       : undefined;
-  if (serveSlack && !config.slack) {
+  if (serveWeb && !config.slack) {
     logger.warn(
       { event: 'slack_not_configured', missing: config.slackMissing },
       `Slack is not configured: set ${config.slackMissing.join(' and ')} (or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for Socket Mode). Serving health and status routes only.`,
     );
   }
+
+  const statusPage = serveWeb
+    ? new StatusPageCache({
+        logger,
+        fingerprint: () => statusFingerprint(pool),
+        loadSnapshot: () =>
+          loadStatusSnapshot(prisma, {
+            id: 'sitrep',
+            name: config.statusPage.title,
+            url: config.statusPage.url,
+            timeZone: config.statusPage.timeZone,
+          }),
+        render: renderDocuments,
+      })
+    : undefined;
 
   const http = createHttpServer({
     logger,
@@ -137,7 +157,8 @@ export async function startSitrep(
                 : undefined,
         },
       }),
-      ...(serveSlack ? slackRoutes(slackApp, config.slackMissing) : []),
+      ...(serveWeb ? slackRoutes(slackApp, config.slackMissing) : []),
+      ...(statusPage ? statusPageRoutes(statusPage) : []),
     ],
   });
   const port = await http.listen(config.port, config.host);

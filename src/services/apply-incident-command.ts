@@ -116,9 +116,18 @@ async function writeDecision(
   const drafts: OutboxDraft[] = [];
   for (const effect of effects) {
     if (effect.type === 'record_update') {
+      const affected = await tx.incidentComponent.findMany({
+        where: { incidentId: current.id },
+        orderBy: { componentId: 'asc' },
+      });
       update = await tx.incidentUpdate.create({
         data: {
           incidentId: current.id,
+          // What the status page shows for this update; a resolved incident affects nothing any more.
+          componentImpacts: affected.map((c) => ({
+            componentId: c.componentId,
+            impact: effect.stage === 'resolved' ? 'OPERATIONAL' : c.impact,
+          })),
           status: statusOf(effect.stage),
           publicMessage: effect.publicMessage,
           internalNote: effect.internalNote || null,

@@ -5,6 +5,9 @@ import type { Incident } from '../generated/prisma/client';
 import { outboxDraft, type OutboxDraft } from '../jobs/outbox-topics';
 import { isUniqueViolation } from './errors';
 
+/** Components picked at declaration start as a partial outage; updates refine it. */
+const DECLARED_IMPACT = 'PARTIAL_OUTAGE' as const;
+
 export interface DeclareIncidentInput {
   title: string;
   summary: string;
@@ -62,6 +65,10 @@ export async function declareIncident(
           incidentId: incident.id,
           status: 'INVESTIGATING',
           publicMessage: input.summary.trim() || DEFAULT_STAGE_MESSAGES.investigating,
+          componentImpacts: input.componentIds.map((componentId) => ({
+            componentId,
+            impact: DECLARED_IMPACT,
+          })),
           authorId: input.declaredById,
           postedAt: input.at,
         },

@@ -118,7 +118,7 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
     const [post] = await world.calls(
       'chat.postMessage',
       1,
-      (a) => a.channel === channel && String(a.text).includes('Identified'),
+      (a) => a.channel === channel && String(a.text).startsWith('INC-1 Identified'),
     );
     expect(String(post!.text)).toContain('Bad migration &amp; stale schema');
     await world.calls(
@@ -184,7 +184,7 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
     const [inChannel] = await world.calls(
       'chat.postMessage',
       1,
-      (a) => a.channel === channel && String(a.text).includes('Monitoring'),
+      (a) => a.channel === channel && String(a.text).startsWith('INC-1 Monitoring'),
     );
     expect(JSON.stringify(inChannel!.blocks)).toContain('ran the migration by hand');
     const [inThread] = await world.calls(

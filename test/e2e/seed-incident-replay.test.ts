@@ -71,7 +71,12 @@ describe('replaying the seed incident through Slack', () => {
       }[];
     };
     const groups = view.blocks.find((b) => b.block_id === INPUT_IDS.components.block)!.element.option_groups!;
-    expect(groups.map((g) => g.label.text)).toEqual(['Prod Eu1', 'Prod 2', 'Prod 3']);
+    expect(groups.map((g) => g.label.text)).toEqual(['Software Engineering Insights (SEI)']);
+    expect(groups[0]!.options.map((o) => (o as unknown as { text: { text: string } }).text.text)).toEqual([
+      'Prod Eu1',
+      'Prod 2',
+      'Prod 3',
+    ]);
     const componentIds = groups.flatMap((g) => g.options.map((o) => o.value));
     const declared = await sendViewSubmission(world.app.baseUrl, {
       callbackId: VIEW_IDS.declare,
@@ -162,12 +167,12 @@ describe('replaying the seed incident through Slack', () => {
     });
     const affected = await world.db.query<{ group: string; name: string }>(
       `SELECT g.name AS "group", c.name FROM "IncidentComponent" ic JOIN "Component" c ON c.id = ic."componentId"
-         JOIN "ComponentGroup" g ON g.id = c."groupId" ORDER BY g.position`,
+         JOIN "ComponentGroup" g ON g.id = c."groupId" ORDER BY c.position`,
     );
     expect(affected).toEqual([
-      { group: 'Prod Eu1', name: 'Software Engineering Insights (SEI)' },
-      { group: 'Prod 2', name: 'Software Engineering Insights (SEI)' },
-      { group: 'Prod 3', name: 'Software Engineering Insights (SEI)' },
+      { group: 'Software Engineering Insights (SEI)', name: 'Prod Eu1' },
+      { group: 'Software Engineering Insights (SEI)', name: 'Prod 2' },
+      { group: 'Software Engineering Insights (SEI)', name: 'Prod 3' },
     ]);
 
     // The timeline, in order.

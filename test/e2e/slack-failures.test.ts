@@ -151,7 +151,8 @@ describe('Slack failures and bad requests', () => {
       'SELECT "slackChannelId" FROM "Incident" WHERE id = $1',
       [incident.id],
     );
-    world.fake.failNext('chat.postMessage', 'is_archived');
+    // The card refresh is the last step of posting an update; the post itself stays done.
+    world.fake.failNext('chat.update', 'channel_not_found');
     await sendSlashCommand(world.app.baseUrl, 'status identified', { channel_id: row!.slackChannelId });
     const [failed] = await waitFor(
       async () => {
@@ -161,7 +162,12 @@ describe('Slack failures and bad requests', () => {
       10000,
       'update job failed',
     );
-    expect(failed!.lastError).toMatch(/is_archived/);
+    expect(failed!.lastError).toMatch(/channel_not_found/);
+    const [update] = await world.db.query<{ channelMessageTs: string | null }>(
+      `SELECT "channelMessageTs" FROM "IncidentUpdate" WHERE "incidentId" = $1 AND status = 'IDENTIFIED'`,
+      [incident.id],
+    );
+    expect(update!.channelMessageTs).not.toBeNull();
     const [stage] = await world.db.query<{ status: string }>('SELECT status FROM "Incident" WHERE id = $1', [
       incident.id,
     ]);

@@ -24,7 +24,7 @@ export async function bootSitrep(
   options: StartOptions = {},
 ): Promise<SitrepUnderTest> {
   const config = testConfig(env);
-  const logs = captureLogs({ secrets: config.secrets });
+  const logs = captureLogs({ secrets: config.secrets, level: config.logLevel });
   const sitrep = await startSitrep(config, role, logs.logger, options);
   await sitrep.booted;
   const baseUrl = `http://127.0.0.1:${sitrep.port}`;

@@ -26,6 +26,7 @@ const view = (title: string, summary = ''): IncidentView => ({
     monitoringAt: null,
     resolvedAt: null,
   },
+  statusPageUrl: 'https://status.example.com/incidents/00000000-0000-4000-8000-000000000001',
 });
 
 const texts = (blocks: object[]) => JSON.stringify(blocks);
@@ -74,6 +75,15 @@ describe('Slack messages', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('link a public incident’s card to its status page', () => {
+    expect(texts(renderIncidentCard(view('x')).blocks)).toContain(
+      '<https://status.example.com/incidents/00000000-0000-4000-8000-000000000001|Status page>',
+    );
+    expect(texts(renderIncidentCard({ ...view('x'), statusPageUrl: null }).blocks)).not.toContain(
+      'Status page',
     );
   });
 

@@ -2,7 +2,7 @@ import { incidentKey, rolesOf, snapshotOf } from '../../db/incident-mapping';
 import type { PrismaClient } from '../../db/prisma';
 import type { IncidentView } from '../../slack/blocks/incident-view';
 
-export async function loadIncidentView(prisma: PrismaClient, incidentId: string) {
+export async function loadIncidentView(prisma: PrismaClient, incidentId: string, pageUrl?: string) {
   const incident = await prisma.incident.findUniqueOrThrow({
     where: { id: incidentId },
     include: { roles: true, components: { include: { component: { include: { group: true } } } } },
@@ -24,6 +24,7 @@ export async function loadIncidentView(prisma: PrismaClient, incidentId: string)
       impact: c.impact,
     })),
     times: snapshot.times,
+    statusPageUrl: pageUrl && !incident.isPrivate ? `${pageUrl}/incidents/${incident.id}` : null,
   };
   return { incident, view };
 }

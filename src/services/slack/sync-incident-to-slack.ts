@@ -21,6 +21,8 @@ export interface SlackSyncDeps {
   slack: WebClient;
   announcementsChannel?: string;
   botUserId?: string;
+  /** Public status page base URL: the card links public incidents to their page. */
+  pageUrl?: string;
 }
 
 export class ChannelNotReadyError extends Error {
@@ -73,9 +75,9 @@ async function postAnnouncement(
 
 export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: string): Promise<void> {
   const { prisma, slack } = deps;
-  const before = await loadIncidentView(prisma, incidentId);
+  const before = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const channelId = await openIncidentChannel(prisma, slack, before.incident);
-  const { incident, view } = await loadIncidentView(prisma, incidentId);
+  const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   await inviteToChannel(
     slack,
     channelId,
@@ -106,7 +108,7 @@ export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: 
 }
 
 async function refreshCard(deps: SlackSyncDeps, incidentId: string): Promise<void> {
-  const { incident, view } = await loadIncidentView(deps.prisma, incidentId);
+  const { incident, view } = await loadIncidentView(deps.prisma, incidentId, deps.pageUrl);
   if (!incident.slackChannelId || !incident.summaryMessageTs) return;
   await deps.slack.chat.update({
     channel: incident.slackChannelId,
@@ -121,7 +123,7 @@ export async function publishUpdateToSlack(
   updateId: string,
 ): Promise<void> {
   const { prisma, slack } = deps;
-  const { incident, view } = await loadIncidentView(prisma, incidentId);
+  const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const channelId = await incidentChannelOf(prisma, incident, view.key);
   const update = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
   const shown = {
@@ -163,7 +165,7 @@ export async function announceIncidentChange(
   timelineEventId: string,
 ): Promise<void> {
   const { prisma, slack } = deps;
-  const { incident, view } = await loadIncidentView(prisma, incidentId);
+  const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const channelId = await incidentChannelOf(prisma, incident, view.key);
   const event = await prisma.timelineEvent.findUniqueOrThrow({ where: { id: timelineEventId } });
   if (event.kind === 'role_assigned') {

@@ -61,7 +61,13 @@ export function renderIncidentCard(view: IncidentView): SlackMessage {
       },
       ...(view.summary ? [section(`*Summary*\n${safe(view.summary, 2900)}`)] : []),
       section(`*Affected components*\n${truncate(componentsLine(view), 2900)}`),
-      { type: 'context', elements: [{ type: 'mrkdwn', text: stageTimesLine(view) }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: stageTimesLine(view) },
+          ...(view.statusPageUrl ? [{ type: 'mrkdwn', text: `<${view.statusPageUrl}|Status page>` }] : []),
+        ],
+      },
       {
         type: 'actions',
         elements: [

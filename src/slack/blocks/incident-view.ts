@@ -15,4 +15,6 @@ export interface IncidentView {
   roles: Partial<Record<IncidentRoleName, string>>;
   components: { name: string; group: string | null; impact: string }[];
   times: StageTimes;
+  /** The incident's public page; null for private incidents or when no page URL is known. */
+  statusPageUrl: string | null;
 }

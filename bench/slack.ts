@@ -1,0 +1,719 @@
+/**
+ * Slack ack benchmark: how fast the real app acknowledges signed Slack requests under load.
+ *
+ *   npm run bench slack [-- --seconds N --clients N --role all|web]
+ *
+ * Boots the real app (web + worker, role `all`) in this process the way the end-to-end tests do
+ * (`startSlackWorld` in test/support/slack-e2e.ts): its own migrated database, its own Redis
+ * prefix, and a fake Slack Web API on 127.0.0.1. The one difference: the app's logger really
+ * runs at LOG_LEVEL=warn (the tests' harness always logs at debug), so logging does not dominate.
+ *
+ * Each client loops:
+ *   1. a signed declare-modal `view_submission` with a view id of its own (`V-bench-<client>-<n>`);
+ *      1 in 20 declares is delivered twice with the same view id, alternately at the same time as
+ *      the first delivery and right after its ack;
+ *   2. reads the new incident's id from the database by idempotency key `view:<viewId>` (not timed);
+ *   3. a signed update-modal `view_submission` for that incident (stage Identified, a public message,
+ *      notify on; private_metadata `{"incidentId": <id>, "version": 1}`), view id `<viewId>-update`.
+ * Ack latency = from just before the request is built and signed until its response body is read,
+ * measured with process.hrtime.bigint(). Clients start no new loop after --seconds; requests in
+ * flight then finish and are counted.
+ *
+ * Afterwards the database is checked: exactly one incident per declare view id (no duplicates, none
+ * missing) and one update per update view id. Everything runs in one Node process (clients, app,
+ * worker and fake Slack share one event loop), so the report includes event-loop delay, the
+ * process's CPU use and the app's PostgreSQL connections, to show where the time goes.
+ *
+ * Cleanup (also on failure and on SIGINT/SIGTERM): stop the app, close the fake Slack, drop the
+ * database, delete the Redis keys under the run's prefix. Only 127.0.0.1 is contacted.
+ * Results are printed, never asserted: copy them into BENCHMARKS.md.
+ */
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { Pool } from 'pg';
+import { migrateDatabase } from '../src/db/migrate';
+import { startSitrep, type RunningSitrep } from '../src/runtime/start';
+import { INPUT_IDS, VIEW_IDS } from '../src/slack/ids';
+import { testConfig } from '../test/support/config';
+import {
+  createTestDatabase,
+  REDIS_URL,
+  uniqueRedisPrefix,
+  type TestDatabase,
+} from '../test/support/database';
+import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack';
+import { captureLogs, type CapturedLog } from '../test/support/log-capture';
+import { ANNOUNCEMENTS_CHANNEL } from '../test/support/slack-e2e';
+import {
+  checkboxValue,
+  selectValue,
+  sendViewSubmission,
+  TEST_BOT_TOKEN,
+  TEST_SIGNING_SECRET,
+  textValue,
+  userValue,
+} from '../test/support/slack-requests';
+
+const DEFAULT_SECONDS = 30;
+const DEFAULT_CLIENTS = 50;
+const DUPLICATE_EVERY = 20;
+const WARM_UP_LOOPS = 5;
+const TARGET_P99_MS = 100;
+const TARGET_CLIENTS = 50;
+/** Slack shows the user an error when the ack takes longer than this. */
+const SLACK_ACK_LIMIT_MS = 3000;
+const STOP_TIMEOUT_MS = 20_000;
+const SAMPLE_INTERVAL_MS = 500;
+/** Event-loop delay sampling interval; the histogram's values include it, so it is subtracted. */
+const EVENT_LOOP_RESOLUTION_MS = 10;
+const BENCH_APPLICATION_NAME = 'sitrep-bench-slack';
+const EXIT_USAGE = 2;
+
+interface Options {
+  seconds: number;
+  clients: number;
+  /** `all` (web + worker, like the tests) or `web` (no worker: isolates the acks' own cost). */
+  role: 'all' | 'web';
+}
+
+const USAGE = `Usage: npm run bench -- slack [--seconds N] [--clients N] [--role all|web]
+
+  --seconds N     how long clients start new loops (default ${DEFAULT_SECONDS})
+  --clients N     concurrent clients (default ${DEFAULT_CLIENTS})
+  --role all|web  boot web + worker like the tests (default), or web only: no worker sends the
+                  incidents to the fake Slack, so only the acks' own work competes for the CPU`;
+
+function parseOptions(args: string[]): Options | string {
+  const options: Options = { seconds: DEFAULT_SECONDS, clients: DEFAULT_CLIENTS, role: 'all' };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const role = /^--role(?:=(.*))?$/.exec(arg);
+    if (role) {
+      const value = role[1] ?? args[++i];
+      if (value !== 'all' && value !== 'web') return `--role expects all or web, got ${value}`;
+      options.role = value;
+      continue;
+    }
+    const match = /^--(seconds|clients)(?:=(.*))?$/.exec(arg);
+    if (!match) return `Unknown option: ${arg}`;
+    const name = match[1] as 'seconds' | 'clients';
+    const value = match[2] ?? args[++i];
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) return `--${name} expects a positive integer, got ${value}`;
+    options[name] = number;
+  }
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The world: database, fake Slack, app. Tracked so cleanUp() can undo whatever was made.
+
+interface World {
+  db?: TestDatabase;
+  fake?: FakeSlack;
+  sitrep?: RunningSitrep;
+  logs?: CapturedLog;
+  baseUrl?: string;
+  redisPrefix?: string;
+  benchPool?: Pool;
+}
+
+const world: World = {};
+let stopping = false;
+
+async function startWorld(role: Options['role']): Promise<Required<World>> {
+  const label = 'bench_slack';
+  world.redisPrefix = uniqueRedisPrefix('bench-slack');
+  world.db = await createTestDatabase(label);
+  await migrateDatabase({ databaseUrl: world.db.url });
+  world.fake = await startFakeSlack();
+  const config = testConfig({
+    DATABASE_URL: world.db.url,
+    REDIS_PREFIX: world.redisPrefix,
+    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: world.fake.url,
+    SLACK_ANNOUNCEMENTS_CHANNEL: ANNOUNCEMENTS_CHANNEL,
+    LOG_LEVEL: 'warn',
+  });
+  // bootSitrep() (test/support/sitrep-harness.ts) captures logs at debug whatever LOG_LEVEL says;
+  // this is the same boot with the logger at the configured level.
+  world.logs = captureLogs({ secrets: config.secrets, level: config.logLevel });
+  world.sitrep = await startSitrep(config, role, world.logs.logger);
+  await world.sitrep.booted;
+  world.baseUrl = `http://127.0.0.1:${world.sitrep.port}`;
+  // A failed boot is only logged; measuring "not ready" answers would be meaningless.
+  const ready = await fetch(`${world.baseUrl}/readyz`);
+  if (ready.status !== 200) {
+    throw new Error(
+      `The app is not ready (/readyz ${ready.status}: ${await ready.text()})\n${world.logs.text()}`,
+    );
+  }
+  world.benchPool = new Pool({
+    connectionString: world.db.url,
+    max: 4,
+    application_name: BENCH_APPLICATION_NAME,
+  });
+  world.benchPool.on('error', () => undefined);
+  return world as Required<World>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function deleteRedisKeys(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
+  redis.on('error', () => undefined);
+  let deleted = 0;
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+let cleanupPromise: Promise<void> | undefined;
+
+/** Undoes everything startWorld() made, step by step; safe to call more than once. */
+function cleanUp(): Promise<void> {
+  cleanupPromise ??= (async () => {
+    const step = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (error) {
+        console.error(`Cleanup: could not ${what}: ${(error as Error).message}`);
+      }
+    };
+    const { benchPool, sitrep, fake, db, redisPrefix } = world;
+    if (benchPool) await step('close the benchmark pool', () => benchPool.end());
+    if (sitrep) await step('stop the app', () => withTimeout(sitrep.stop(), STOP_TIMEOUT_MS, 'app stop'));
+    if (fake) await step('close the fake Slack', () => fake.close());
+    if (db) await step(`drop database ${db.name}`, () => db.drop());
+    if (redisPrefix) await step(`delete Redis keys ${redisPrefix}:*`, () => deleteRedisKeys(redisPrefix));
+  })();
+  return cleanupPromise;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+type Kind = 'declare' | 'duplicate declare' | 'update';
+
+interface Sample {
+  kind: Kind;
+  ms: number;
+  /** HTTP status, or 0 when the request failed without a response. */
+  status: number;
+  /** 2xx, but the body was `response_action: errors` (the modal would stay open with an error). */
+  rejected: boolean;
+  error?: string;
+}
+
+interface Tally {
+  samples: Sample[];
+  /** Every declare view id sent (each exactly once as a first delivery). */
+  declareViewIds: Set<string>;
+  updateViewIds: Set<string>;
+  /** Declares acked OK whose incident the benchmark could not find by idempotency key. */
+  lookupMisses: number;
+  firstError?: string;
+  firstRejection?: string;
+}
+
+function newTally(): Tally {
+  return { samples: [], declareViewIds: new Set(), updateViewIds: new Set(), lookupMisses: 0 };
+}
+
+let declareCounter = 0;
+
+const isOk = (sample: Sample) => sample.status >= 200 && sample.status < 300;
+
+async function timed(kind: Kind, tally: Tally, send: () => Promise<Response>): Promise<Sample> {
+  const started = process.hrtime.bigint();
+  let sample: Sample;
+  try {
+    const response = await send();
+    const body = await response.text();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const rejected = response.ok && body.includes('"response_action":"errors"');
+    sample = { kind, ms, status: response.status, rejected };
+    if (!response.ok) sample.error = `HTTP ${response.status}: ${body.slice(0, 200)}`;
+    if (rejected) tally.firstRejection ??= `${kind}: ${body.slice(0, 300)}`;
+  } catch (error) {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    sample = { kind, ms, status: 0, rejected: false, error: (error as Error).message };
+  }
+  if (sample.error) tally.firstError ??= `${kind}: ${sample.error}`;
+  tally.samples.push(sample);
+  return sample;
+}
+
+function declare(baseUrl: string, viewId: string, title: string): Promise<Response> {
+  return sendViewSubmission(baseUrl, {
+    callbackId: VIEW_IDS.declare,
+    viewId,
+    privateMetadata: JSON.stringify({ originChannelId: 'C0GENERAL' }),
+    values: {
+      [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(title) },
+      [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
+      [INPUT_IDS.summary.block]: { [INPUT_IDS.summary.action]: textValue('Pages fail to load.') },
+      [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
+      [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
+    },
+  });
+}
+
+function postUpdate(baseUrl: string, viewId: string, incidentId: string): Promise<Response> {
+  return sendViewSubmission(baseUrl, {
+    callbackId: VIEW_IDS.update,
+    viewId,
+    privateMetadata: JSON.stringify({ incidentId, version: 1 }),
+    values: {
+      [INPUT_IDS.stage.block]: { [INPUT_IDS.stage.action]: selectValue('identified') },
+      [INPUT_IDS.publicMessage.block]: {
+        [INPUT_IDS.publicMessage.action]: textValue('We found the cause and are working on a fix.'),
+      },
+      [INPUT_IDS.internalNote.block]: { [INPUT_IDS.internalNote.action]: textValue(null) },
+      [INPUT_IDS.notify.block]: { [INPUT_IDS.notify.action]: checkboxValue(['notify']) },
+    },
+  });
+}
+
+async function incidentIdFor(pool: Pool, viewId: string): Promise<string | undefined> {
+  const result = await pool.query<{ id: string }>('SELECT id FROM "Incident" WHERE "idempotencyKey" = $1', [
+    `view:${viewId}`,
+  ]);
+  return result.rows[0]?.id;
+}
+
+/** One declare (maybe delivered twice), then one update of the incident it declared. */
+async function loop(w: Required<World>, tally: Tally, client: string, n: number): Promise<void> {
+  const viewId = `V-bench-${client}-${n}`;
+  const title = `Bench ${client}-${n} checkout errors`;
+  tally.declareViewIds.add(viewId);
+  declareCounter += 1;
+  const duplicate = declareCounter % DUPLICATE_EVERY === 0;
+  const together = duplicate && (declareCounter / DUPLICATE_EVERY) % 2 === 1;
+  const send = () => declare(w.baseUrl, viewId, title);
+  let first: Sample;
+  if (together) {
+    [first] = await Promise.all([timed('declare', tally, send), timed('duplicate declare', tally, send)]);
+  } else {
+    first = await timed('declare', tally, send);
+    if (duplicate) await timed('duplicate declare', tally, send);
+  }
+  if (!isOk(first) || first.rejected || stopping) return;
+
+  const incidentId = await incidentIdFor(w.benchPool, viewId);
+  if (!incidentId) {
+    tally.lookupMisses += 1;
+    return;
+  }
+  const updateViewId = `${viewId}-update`;
+  tally.updateViewIds.add(updateViewId);
+  await timed('update', tally, () => postUpdate(w.baseUrl, updateViewId, incidentId));
+}
+
+async function client(w: Required<World>, tally: Tally, index: number, deadline: bigint): Promise<void> {
+  for (let n = 1; !stopping && process.hrtime.bigint() < deadline; n++) {
+    await loop(w, tally, `c${index}`, n);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the time goes: PostgreSQL connections of the app, sampled during the run.
+
+interface ConnectionSample {
+  total: number;
+  active: number;
+  /** Inside a transaction, waiting for the app to send the next statement. */
+  idleInTransaction: number;
+  waitingOnLock: number;
+}
+
+function sampleConnections(pool: Pool, database: string, samples: ConnectionSample[]): () => Promise<void> {
+  let running = true;
+  const done = (async () => {
+    while (running) {
+      try {
+        const result = await pool.query<{ total: string; active: string; idle_tx: string; waiting: string }>(
+          `SELECT count(*) AS total,
+                  count(*) FILTER (WHERE state = 'active') AS active,
+                  count(*) FILTER (WHERE state = 'idle in transaction') AS idle_tx,
+                  count(*) FILTER (WHERE wait_event_type = 'Lock') AS waiting
+             FROM pg_stat_activity
+            WHERE datname = $1 AND application_name <> $2`,
+          [database, BENCH_APPLICATION_NAME],
+        );
+        const row = result.rows[0];
+        if (row)
+          samples.push({
+            total: Number(row.total),
+            active: Number(row.active),
+            idleInTransaction: Number(row.idle_tx),
+            waitingOnLock: Number(row.waiting),
+          });
+      } catch {
+        // a missed sample is not worth failing the run over
+      }
+      await new Promise((resolve) => setTimeout(resolve, SAMPLE_INTERVAL_MS));
+    }
+  })();
+  return async () => {
+    running = false;
+    await done;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and report.
+
+/** Nearest-rank percentile: always a value that was actually measured. */
+function percentile(sorted: number[], p: number): number {
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+const fixed = (value: number, digits = 1) => (Number.isNaN(value) ? '-' : value.toFixed(digits));
+
+function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const pad = (cell: string, i: number) =>
+    rightAligned[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0);
+  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (rightAligned[i] ? `${'-'.repeat(Math.max(w - 1, 2))}:` : '-'.repeat(w))).join(' | ')} |`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+function latencyRow(label: string, samples: Sample[], seconds: number): string[] {
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return [
+    label,
+    String(samples.length),
+    fixed(samples.length / seconds),
+    fixed(percentile(sorted, 50)),
+    fixed(percentile(sorted, 95)),
+    fixed(percentile(sorted, 99)),
+    fixed(sorted[sorted.length - 1] ?? Number.NaN),
+  ];
+}
+
+function machineDescription(): string {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
+  const memoryGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
+  return `${model}, ${cpus.length} cores, ${memoryGiB} GiB RAM, Node ${process.version} (${process.platform} ${process.arch})`;
+}
+
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' / ');
+
+function commandLine(options: Options): string {
+  const flags = [
+    ...(options.seconds === DEFAULT_SECONDS ? [] : [`--seconds ${options.seconds}`]),
+    ...(options.clients === DEFAULT_CLIENTS ? [] : [`--clients ${options.clients}`]),
+    ...(options.role === 'all' ? [] : [`--role ${options.role}`]),
+  ];
+  return flags.length === 0 ? 'npm run bench slack' : `npm run bench -- slack ${flags.join(' ')}`;
+}
+
+interface Verification {
+  incidents: number;
+  duplicateIncidents: number;
+  missingIncidents: number;
+  strayIncidents: number;
+  updates: number;
+  duplicateUpdates: number;
+  missingUpdates: number;
+  outbox: Record<string, number>;
+}
+
+async function verify(pool: Pool, tally: Tally): Promise<Verification> {
+  const incidentRows = (
+    await pool.query<{ key: string | null; n: string }>(
+      'SELECT "idempotencyKey" AS key, count(*) AS n FROM "Incident" GROUP BY 1',
+    )
+  ).rows;
+  const keyCounts = new Map(incidentRows.map((row) => [row.key ?? '(null)', Number(row.n)]));
+  const expected = new Set([...tally.declareViewIds].map((id) => `view:${id}`));
+  let duplicateIncidents = 0;
+  let strayIncidents = 0;
+  for (const [key, n] of keyCounts) {
+    duplicateIncidents += n - 1;
+    if (!expected.has(key)) strayIncidents += n;
+  }
+  const missingIncidents = [...expected].filter((key) => !keyCounts.has(key)).length;
+
+  const updateRows = (
+    await pool.query<{ key: string; n: string }>(
+      `SELECT "idempotencyKey" AS key, count(*) AS n FROM "IncidentUpdate"
+        WHERE "idempotencyKey" IS NOT NULL GROUP BY 1`,
+    )
+  ).rows;
+  const updateCounts = new Map(updateRows.map((row) => [row.key, Number(row.n)]));
+  const duplicateUpdates = updateRows.reduce((sum, row) => sum + Number(row.n) - 1, 0);
+  const okUpdateKeys = [...tally.updateViewIds].map((id) => `view:${id}`);
+  const missingUpdates = okUpdateKeys.filter((key) => !updateCounts.has(key)).length;
+
+  const outboxRows = (
+    await pool.query<{ status: string; n: string }>(
+      'SELECT status::text AS status, count(*) AS n FROM "OutboxMessage" GROUP BY 1 ORDER BY 1',
+    )
+  ).rows;
+  return {
+    incidents: incidentRows.reduce((sum, row) => sum + Number(row.n), 0),
+    duplicateIncidents,
+    missingIncidents,
+    strayIncidents,
+    updates: updateRows.reduce((sum, row) => sum + Number(row.n), 0),
+    duplicateUpdates,
+    missingUpdates,
+    outbox: Object.fromEntries(outboxRows.map((row) => [row.status, Number(row.n)])),
+  };
+}
+
+interface RunResult {
+  options: Options;
+  date: string;
+  loadBefore: string;
+  loadAfter: string;
+  seconds: number;
+  tally: Tally;
+  warmUpLoops: number;
+  /** Declare and update view ids sent, warm-up included (the database check covers both). */
+  declareViewIds: number;
+  updateViewIds: number;
+  verification: Verification;
+  eventLoop: { p50: number; p99: number; max: number };
+  cpuPercent: number;
+  connections: ConnectionSample[];
+  fakeSlackCalls: Record<string, number>;
+  warnLines: number;
+  errorLines: number;
+  firstLogProblem?: string;
+}
+
+function report(r: RunResult): string {
+  const { samples } = r.tally;
+  const errors = samples.filter((s) => !isOk(s));
+  const rejected = samples.filter((s) => s.rejected);
+  const overSlackLimit = samples.filter((s) => s.ms > SLACK_ACK_LIMIT_MS).length;
+  const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const p99 = percentile(sorted, 99);
+  const duplicates = r.verification.duplicateIncidents + r.verification.duplicateUpdates;
+
+  const table = markdownTable(
+    ['Requests', 'Count', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    [
+      latencyRow('all', samples, r.seconds),
+      ...(['declare', 'duplicate declare', 'update'] as const).map((kind) =>
+        latencyRow(
+          kind,
+          samples.filter((s) => s.kind === kind),
+          r.seconds,
+        ),
+      ),
+    ],
+    [false, true, true, true, true, true, true],
+  );
+
+  const conns = r.connections;
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+  const connectionLine =
+    conns.length === 0
+      ? 'App PostgreSQL connections: no samples'
+      : `App PostgreSQL connections (pg_stat_activity every ${SAMPLE_INTERVAL_MS} ms, ${conns.length} samples): ` +
+        `open max ${Math.max(...conns.map((c) => c.total))}, ` +
+        `active mean ${fixed(mean(conns.map((c) => c.active)))} / max ${Math.max(...conns.map((c) => c.active))}, ` +
+        `idle in transaction mean ${fixed(mean(conns.map((c) => c.idleInTransaction)))} / max ${Math.max(...conns.map((c) => c.idleInTransaction))}, ` +
+        `waiting on a lock max ${Math.max(...conns.map((c) => c.waitingOnLock))} (the app's pool holds at most 10)`;
+
+  const verdict = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
+  const atTarget = r.options.clients === TARGET_CLIENTS && r.options.role === 'all';
+  const pass = atTarget && p99 < TARGET_P99_MS && errors.length === 0 && duplicates === 0;
+  const v = r.verification;
+  const outbox = Object.entries(v.outbox)
+    .map(([status, n]) => `${status} ${n}`)
+    .join(', ');
+  const calls = Object.entries(r.fakeSlackCalls)
+    .map(([method, n]) => `${method} ${n}`)
+    .join(', ');
+
+  return [
+    '## Slack acks (`npm run bench slack`)',
+    '',
+    `Date: ${r.date}`,
+    `Machine: ${machineDescription()}`,
+    `Load average (1/5/15 min): ${r.loadBefore} before, ${r.loadAfter} after`,
+    `Command: ${commandLine(r.options)}`,
+    `Run: app role ${r.options.role} (${r.options.role === 'all' ? 'web + worker, as in the tests' : 'web only, no worker'}), ${r.options.clients} client${r.options.clients === 1 ? '' : 's'} for ${r.options.seconds} s (${fixed(r.seconds, 2)} s until the last response), ` +
+      `after ${r.warmUpLoops} unmeasured warm-up loops; each loop = declare view_submission ` +
+      `(1 in ${DUPLICATE_EVERY} delivered twice) + update view_submission; percentiles are nearest-rank.`,
+    '',
+    table,
+    '',
+    `Requests total: ${samples.length}`,
+    `Throughput: ${fixed(samples.length / r.seconds)} req/s`,
+    `Ack latency: p50 ${fixed(percentile(sorted, 50))} ms, p95 ${fixed(percentile(sorted, 95))} ms, ` +
+      `p99 ${fixed(p99)} ms, max ${fixed(sorted[sorted.length - 1] ?? Number.NaN)} ms`,
+    `Errors (non-2xx or no response): ${errors.length}` +
+      (r.tally.firstError ? ` (first: ${r.tally.firstError})` : ''),
+    `Rejected (2xx with response_action errors): ${rejected.length}` +
+      (r.tally.firstRejection ? ` (first: ${r.tally.firstRejection})` : ''),
+    `Acks slower than Slack's ${SLACK_ACK_LIMIT_MS} ms: ${overSlackLimit}`,
+    `Duplicates found: ${duplicates} (incidents ${v.incidents} for ${r.declareViewIds} unique declare view ids, warm-up included: ` +
+      `${v.duplicateIncidents} duplicate, ${v.missingIncidents} missing, ${v.strayIncidents} unexpected; ` +
+      `updates ${v.updates} for ${r.updateViewIds} update view ids: ${v.duplicateUpdates} duplicate, ${v.missingUpdates} missing; ` +
+      `incident lookups that found nothing: ${r.tally.lookupMisses})`,
+    '',
+    'Where the time goes (everything shares this one process and its event loop):',
+    `  Event-loop delay (how late a ${EVENT_LOOP_RESOLUTION_MS} ms timer ran): p50 ${fixed(r.eventLoop.p50)} ms, p99 ${fixed(r.eventLoop.p99)} ms, max ${fixed(r.eventLoop.max)} ms`,
+    `  Process CPU: ${fixed(r.cpuPercent, 0)}% of one core on average (user + system) during the measured run`,
+    `  ${connectionLine}`,
+    `  Worker progress at the end: outbox ${outbox || 'empty'}; fake Slack calls: ${calls || 'none'}`,
+    `  App log lines at warn/error: ${r.warnLines} / ${r.errorLines}` +
+      (r.firstLogProblem ? ` (first: ${r.firstLogProblem})` : ''),
+    '',
+    `Target: p99 ack under ${TARGET_P99_MS} ms at ${TARGET_CLIENTS} concurrent clients, zero errors, zero duplicates.`,
+    `  p99 ${fixed(p99)} ms: ${verdict(p99 < TARGET_P99_MS)}`,
+    `  errors ${errors.length}: ${verdict(errors.length === 0)}`,
+    `  duplicates ${duplicates}: ${verdict(duplicates === 0)}`,
+    atTarget
+      ? `  Overall: ${verdict(pass)}`
+      : `  Overall: not comparable (the target is defined at ${TARGET_CLIENTS} clients with the worker running; this run: ${r.options.clients} clients, role ${r.options.role})`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** How late a timer ran, in ms, from a monitorEventLoopDelay value (ns, interval included). */
+const lateBy = (ns: number) => Math.max(0, ns / 1e6 - EVENT_LOOP_RESOLUTION_MS);
+
+async function measure(options: Options): Promise<number> {
+  const log = (message: string) => console.error(message);
+  const date = new Date().toISOString();
+  const loadBefore = loadAverage();
+  log(`Booting the app (role ${options.role}) with a fake Slack on 127.0.0.1 ...`);
+  const w = await startWorld(options.role);
+  log(`App listening at ${w.baseUrl}, database ${w.db.name}, Redis prefix ${w.redisPrefix}`);
+
+  const warmUp = newTally();
+  for (let n = 1; n <= WARM_UP_LOOPS && !stopping; n++) await loop(w, warmUp, 'warmup', n);
+  if (stopping) return 130;
+  declareCounter = 0;
+
+  log(`Measuring: ${options.clients} clients for ${options.seconds} s ...`);
+  const tally = newTally();
+  const connections: ConnectionSample[] = [];
+  const stopSampling = sampleConnections(w.benchPool, w.db.name, connections);
+  const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
+  eventLoop.enable();
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const deadline = started + BigInt(options.seconds) * 1_000_000_000n;
+  const progress = setInterval(() => {
+    const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+    log(`  ${elapsed.toFixed(0)} s: ${tally.samples.length} requests`);
+  }, 5000);
+  try {
+    await Promise.all(Array.from({ length: options.clients }, (_, i) => client(w, tally, i + 1, deadline)));
+  } finally {
+    clearInterval(progress);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  eventLoop.disable();
+  await stopSampling();
+  if (stopping) return 130;
+  const loadAfter = loadAverage();
+
+  // Warm-up declares are real incidents too: check them with the rest.
+  const all: Tally = {
+    ...tally,
+    declareViewIds: new Set([...warmUp.declareViewIds, ...tally.declareViewIds]),
+    updateViewIds: new Set([...warmUp.updateViewIds, ...tally.updateViewIds]),
+    lookupMisses: warmUp.lookupMisses + tally.lookupMisses,
+  };
+  const verification = await verify(w.benchPool, all);
+
+  const fakeSlackCalls: Record<string, number> = {};
+  for (const call of w.fake.calls) fakeSlackCalls[call.method] = (fakeSlackCalls[call.method] ?? 0) + 1;
+  const entries = w.logs.entries();
+  const problems = entries.filter((e) => e.level === 'warn' || e.level === 'error' || e.level === 'fatal');
+  const first = problems[0];
+
+  const text = report({
+    options,
+    date,
+    loadBefore,
+    loadAfter,
+    seconds,
+    tally: { ...tally, lookupMisses: all.lookupMisses },
+    warmUpLoops: WARM_UP_LOOPS,
+    declareViewIds: all.declareViewIds.size,
+    updateViewIds: all.updateViewIds.size,
+    verification,
+    eventLoop: {
+      p50: lateBy(eventLoop.percentile(50)),
+      p99: lateBy(eventLoop.percentile(99)),
+      max: lateBy(eventLoop.max),
+    },
+    cpuPercent: ((cpu.user + cpu.system) / 1e6 / seconds) * 100,
+    connections,
+    fakeSlackCalls,
+    warnLines: problems.filter((e) => e.level === 'warn').length,
+    errorLines: problems.filter((e) => e.level !== 'warn').length,
+    firstLogProblem: first
+      ? `${String(first.level)} ${String(first.event ?? '')} ${String(first.msg ?? '')}`.slice(0, 300)
+      : undefined,
+  });
+  console.log(`\n${text}`);
+  // A benchmark reports; it does not fail the build over a missed target.
+  return 0;
+}
+
+export async function run(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const options = parseOptions(args);
+  if (typeof options === 'string') {
+    console.error(`${options}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: stopping the clients and the app, dropping the database`);
+    stopping = true;
+    void cleanUp().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await measure(options);
+  } finally {
+    stopping = true;
+    await cleanUp();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,112 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { PrismaClient } from '../db/prisma';
+import type { Metrics } from '../http/metrics';
+import { isPermanentSlackError, retryAfterMs } from '../services/slack/slack-errors';
+import { ChannelNotReadyError, NoIncidentChannelError } from '../services/slack/sync-incident-to-slack';
+import type { OutboxTopic } from './outbox-topics';
+import { outboxJobSchema } from './queues';
+
+/** How soon work waiting for its incident's channel looks again, and for how long at most. */
+const CHANNEL_WAIT_MS = 300;
+const CHANNEL_WAIT_LIMIT_MS = 60 * 60 * 1000;
+
+/** Carries out one outbox row's payload; parses the payload itself (zod). */
+export type OutboxHandler = (payload: unknown) => Promise<void>;
+
+export interface OutboxWorkerDeps {
+  queueName: string;
+  handlers: Partial<Record<OutboxTopic, OutboxHandler>>;
+  prisma: PrismaClient;
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** One at a time per process keeps an incident's posts in the order they were made. */
+  concurrency?: number;
+}
+
+function isPermanent(error: unknown): boolean {
+  return (
+    isPermanentSlackError(error) ||
+    error instanceof NoIncidentChannelError ||
+    (error instanceof Error && error.name === 'ZodError')
+  );
+}
+
+/** Thin: validate the job, load its outbox row, call the handler, mark the row done. */
+async function processOutboxJob(
+  job: Job,
+  token: string | undefined,
+  deps: OutboxWorkerDeps,
+): Promise<string> {
+  const data = outboxJobSchema.safeParse(job.data);
+  if (!data.success) throw new UnrecoverableError(`Invalid outbox job payload: ${data.error.message}`);
+  const row = await deps.prisma.outboxMessage.findUnique({ where: { id: data.data.outboxId } });
+  if (!row) throw new UnrecoverableError(`Outbox row ${data.data.outboxId} does not exist`);
+  if (row.status === 'DONE') return 'already done';
+  const handler = deps.handlers[row.topic as OutboxTopic];
+  if (!handler) throw new UnrecoverableError(`No handler for topic ${row.topic} on ${deps.queueName}`);
+  try {
+    await handler(row.payload);
+  } catch (error) {
+    if (
+      error instanceof ChannelNotReadyError &&
+      token &&
+      Date.now() - job.timestamp < CHANNEL_WAIT_LIMIT_MS
+    ) {
+      // The declaration job is still creating the channel: look again shortly, spending no attempt.
+      await job.moveToDelayed(Date.now() + CHANNEL_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    const wait = retryAfterMs(error);
+    if (wait !== undefined && token) {
+      // Slack said how long to wait: come back then, without spending one of the job's attempts.
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
+    }
+    await deps.prisma.outboxMessage.update({
+      where: { id: row.id },
+      data: { attempts: { increment: 1 }, lastError: (error as Error).message.slice(0, 2000) },
+    });
+    if (isPermanent(error)) throw new UnrecoverableError((error as Error).message);
+    throw error;
+  }
+  await deps.prisma.outboxMessage.update({
+    where: { id: row.id },
+    data: { status: 'DONE', processedAt: new Date() },
+  });
+  return 'done';
+}
+
+export function createOutboxWorker(deps: OutboxWorkerDeps): Worker {
+  const queue = deps.queueName;
+  const worker = new Worker(queue, (job, token) => processOutboxJob(job, token, deps), {
+    connection: deps.connection,
+    prefix: deps.prefix,
+    concurrency: deps.concurrency ?? 1,
+    autorun: false,
+  });
+  worker.on('completed', () => deps.metrics.jobsProcessed.inc({ queue, outcome: 'completed' }));
+  worker.on('failed', (job, error) => {
+    deps.metrics.jobsProcessed.inc({ queue, outcome: 'failed' });
+    const finalAttempt =
+      job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1));
+    deps.logger[finalAttempt ? 'error' : 'warn'](
+      { event: 'outbox_job_failed', queue, jobId: job?.id, attempt: job?.attemptsMade, err: error },
+      `${queue} job ${job?.name} failed: ${error.message}`,
+    );
+    const outboxId = outboxJobSchema.safeParse(job?.data);
+    if (finalAttempt && outboxId.success) {
+      void deps.prisma.outboxMessage
+        .update({
+          where: { id: outboxId.data.outboxId },
+          data: { status: 'FAILED', lastError: error.message.slice(0, 2000) },
+        })
+        .catch(() => undefined);
+    }
+  });
+  worker.on('error', (error) => deps.logger.warn({ err: error, queue }, `${queue} worker error`));
+  return worker;
+}

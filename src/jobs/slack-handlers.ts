@@ -1,0 +1,33 @@
+import {
+  announceDeclaredIncident,
+  announceIncidentChange,
+  publishUpdateToSlack,
+  type SlackSyncDeps,
+} from '../services/slack/sync-incident-to-slack';
+import { OUTBOX_PAYLOADS } from './outbox-topics';
+import type { OutboxHandler } from './outbox-worker';
+
+export const SLACK_TOPICS = [
+  'slack.incident_declared',
+  'slack.update_posted',
+  'slack.change_announced',
+] as const;
+
+export function isSlackTopic(topic: string): topic is (typeof SLACK_TOPICS)[number] {
+  return (SLACK_TOPICS as readonly string[]).includes(topic);
+}
+
+export function slackHandlers(deps: SlackSyncDeps): Record<(typeof SLACK_TOPICS)[number], OutboxHandler> {
+  return {
+    'slack.incident_declared': (payload) =>
+      announceDeclaredIncident(deps, OUTBOX_PAYLOADS['slack.incident_declared'].parse(payload).incidentId),
+    'slack.update_posted': (payload) => {
+      const { incidentId, updateId } = OUTBOX_PAYLOADS['slack.update_posted'].parse(payload);
+      return publishUpdateToSlack(deps, incidentId, updateId);
+    },
+    'slack.change_announced': (payload) => {
+      const { incidentId, timelineEventId } = OUTBOX_PAYLOADS['slack.change_announced'].parse(payload);
+      return announceIncidentChange(deps, incidentId, timelineEventId);
+    },
+  };
+}
