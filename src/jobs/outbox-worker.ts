@@ -25,6 +25,8 @@ export interface OutboxWorkerDeps {
   metrics: Metrics;
   /** One at a time per process keeps an incident's posts in the order they were made. */
   concurrency?: number;
+  /** Told when a row has failed for good (after its last attempt, or at once when it never can succeed). */
+  onGaveUp?: (row: { topic: string; aggregateId: string | null }, reason: string) => Promise<void>;
 }
 
 function isPermanent(error: unknown): boolean {
@@ -80,6 +82,21 @@ async function processOutboxJob(
   return 'done';
 }
 
+async function giveUp(deps: OutboxWorkerDeps, outboxId: string, reason: string): Promise<void> {
+  try {
+    const row = await deps.prisma.outboxMessage.update({
+      where: { id: outboxId },
+      data: { status: 'FAILED', lastError: reason.slice(0, 2000) },
+    });
+    await deps.onGaveUp?.(row, reason);
+  } catch (error) {
+    deps.logger.warn(
+      { err: error, outboxId },
+      `Could not record or report a failed outbox row: ${(error as Error).message}`,
+    );
+  }
+}
+
 export function createOutboxWorker(deps: OutboxWorkerDeps): Worker {
   const queue = deps.queueName;
   const worker = new Worker(queue, (job, token) => processOutboxJob(job, token, deps), {
@@ -98,14 +115,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): Worker {
       `${queue} job ${job?.name} failed: ${error.message}`,
     );
     const outboxId = outboxJobSchema.safeParse(job?.data);
-    if (finalAttempt && outboxId.success) {
-      void deps.prisma.outboxMessage
-        .update({
-          where: { id: outboxId.data.outboxId },
-          data: { status: 'FAILED', lastError: error.message.slice(0, 2000) },
-        })
-        .catch(() => undefined);
-    }
+    if (finalAttempt && outboxId.success) void giveUp(deps, outboxId.data.outboxId, error.message);
   });
   worker.on('error', (error) => deps.logger.warn({ err: error, queue }, `${queue} worker error`));
   return worker;

@@ -16,6 +16,7 @@ import { createOutboxWorker } from '../jobs/outbox-worker';
 import { isSlackTopic, slackHandlers } from '../jobs/slack-handlers';
 import { OUTBOX_PAYLOADS } from '../jobs/outbox-topics';
 import { publishStatusUpdate } from '../services/publish-status-update';
+import { reportPublishFailure } from '../services/report-publish-failure';
 import { createJobSlackClient } from '../slack/web-client';
 import { SchemaGatedWorkers } from './gated-workers';
 
@@ -80,6 +81,9 @@ export function createJobRuntime(deps: {
     const statuspage = createOutboxWorker({
       ...outbox,
       queueName: QUEUE_NAMES.statuspage,
+      onGaveUp: async (row, reason) => {
+        if (slack && row.aggregateId) await reportPublishFailure({ prisma, slack }, row.aggregateId, reason);
+      },
       handlers: {
         'statuspage.publish': async (payload) => {
           const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.publish'].parse(payload);

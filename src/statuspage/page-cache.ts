@@ -21,7 +21,7 @@ export type DocumentSet = Map<string, { body: string; contentType: string }>;
 export class StatusPageCache {
   private documents = new Map<string, RenderedDocument>();
   private fingerprint: string | undefined;
-  private checkedAt = 0;
+  private checkedAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | undefined;
 
   constructor(
@@ -58,13 +58,6 @@ export class StatusPageCache {
         ]);
     }
     return this.documents.get(path);
-  }
-
-  /** Renders now, whatever the fingerprint says (after a publish in this process). */
-  async invalidate(): Promise<void> {
-    this.fingerprint = undefined;
-    this.checkedAt = 0;
-    await this.refresh();
   }
 
   private async refresh(): Promise<void> {

@@ -231,4 +231,30 @@ describe('public status page fed by Slack updates (real pipeline: outbox → Bul
     const incidents = incidentsSchema.parse(JSON.parse(await getText('/api/v2/incidents.json')));
     expect(incidents.incidents[0]!.incident_updates).toHaveLength(3);
   });
+
+  it('fails a publication that can never succeed at once and says so in the incident channel', async () => {
+    const [row] = await world.db.query<{ id: string }>(
+      `INSERT INTO "OutboxMessage" (id, topic, "aggregateId", payload, status)
+       VALUES (gen_random_uuid(), 'statuspage.publish', $1, '{"v":1,"incidentId":"not-a-uuid"}', 'PENDING') RETURNING id`,
+      [incidentId],
+    );
+    const [failed] = await waitFor(
+      async () => {
+        const rows = await world.db.query<{ status: string; attempts: number; lastError: string }>(
+          'SELECT status, attempts, "lastError" FROM "OutboxMessage" WHERE id = $1',
+          [row!.id],
+        );
+        return rows[0]?.status === 'FAILED' ? rows : undefined;
+      },
+      10000,
+      'invalid row failed',
+    );
+    expect(failed!.attempts).toBe(1);
+    const [warning] = await world.calls(
+      'chat.postMessage',
+      1,
+      (a) => a.channel === channel && String(a.text).startsWith(':warning:'),
+    );
+    expect(String(warning!.text)).toContain('could not be published on the status page');
+  });
 });
