@@ -35,6 +35,8 @@ export interface Config {
   /** Which Slack variables are missing, for the startup message. */
   slackMissing: VariableName[];
   statusPage: { title: string; url: string; timeZone: string };
+  /** Atlassian Statuspage publishing, when both the API key and the page id are set. */
+  statuspage?: { apiKey: string; pageId: string; componentMap: Record<string, string> };
   /** Path of the components YAML file, if any. */
   componentsFile?: string;
   /** Emoji name (no colons) that adds a message to the timeline. */
@@ -65,6 +67,35 @@ function readEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefi
       return [name, value === undefined || value.trim() === '' ? undefined : value.trim()];
     }),
   );
+}
+
+const componentMapSchema = z.record(z.string().min(1), z.string().min(1));
+
+function checkStatuspageVariables(parsed: Environment): {
+  problems: string[];
+  componentMap: Record<string, string>;
+} {
+  const problems: string[] = [];
+  if (Boolean(parsed.STATUSPAGE_API_KEY) !== Boolean(parsed.STATUSPAGE_PAGE_ID)) {
+    const missing = parsed.STATUSPAGE_API_KEY ? 'STATUSPAGE_PAGE_ID' : 'STATUSPAGE_API_KEY';
+    problems.push(`${missing}: expected it because the other STATUSPAGE_ variable is set; it is not set`);
+  }
+  let componentMap: Record<string, string> = {};
+  if (parsed.STATUSPAGE_COMPONENT_MAP) {
+    try {
+      const map = componentMapSchema.safeParse(JSON.parse(parsed.STATUSPAGE_COMPONENT_MAP));
+      if (map.success) componentMap = map.data;
+      else
+        problems.push(
+          'STATUSPAGE_COMPONENT_MAP: expected a JSON object of component name to Statuspage component id',
+        );
+    } catch {
+      problems.push(
+        'STATUSPAGE_COMPONENT_MAP: expected JSON, e.g. {"Software Engineering Insights (SEI) / Prod Eu1": "abc123"}',
+      );
+    }
+  }
+  return { problems, componentMap };
 }
 
 function checkSlackVariables(parsed: Environment): { problems: string[]; missing: VariableName[] } {
@@ -112,17 +143,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
       );
   }
   if (!result.success || problems.length > 0) {
-    if (result.success) problems.push(...checkSlackVariables(result.data).problems);
+    if (result.success) {
+      problems.push(
+        ...checkSlackVariables(result.data).problems,
+        ...checkStatuspageVariables(result.data).problems,
+      );
+    }
     throw new ConfigError(problems);
   }
   const parsed = result.data;
   const slackCheck = checkSlackVariables(parsed);
-  if (slackCheck.problems.length > 0) throw new ConfigError(slackCheck.problems);
+  const statuspageCheck = checkStatuspageVariables(parsed);
+  if (slackCheck.problems.length + statuspageCheck.problems.length > 0) {
+    throw new ConfigError([...slackCheck.problems, ...statuspageCheck.problems]);
+  }
 
   const secrets = [
     parsed.SLACK_BOT_TOKEN,
     parsed.SLACK_SIGNING_SECRET,
     parsed.SLACK_APP_TOKEN,
+    parsed.STATUSPAGE_API_KEY,
     passwordOf(parsed.DATABASE_URL),
     passwordOf(parsed.REDIS_URL),
   ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
@@ -152,6 +192,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
     },
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     timelineReaction: parsed.TIMELINE_REACTION,
+    statuspage:
+      parsed.STATUSPAGE_API_KEY && parsed.STATUSPAGE_PAGE_ID
+        ? {
+            apiKey: parsed.STATUSPAGE_API_KEY,
+            pageId: parsed.STATUSPAGE_PAGE_ID,
+            componentMap: statuspageCheck.componentMap,
+          }
+        : undefined,
     componentsFile: parsed.COMPONENTS_FILE,
     secrets,
   };

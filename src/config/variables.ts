@@ -145,6 +145,24 @@ export const VARIABLES = {
       .default('UTC'),
     description: 'IANA time zone in which the status page prints times.',
   },
+  STATUSPAGE_API_KEY: {
+    schema: z.string().min(10, 'expected an Atlassian Statuspage API key').optional(),
+    description:
+      'Atlassian Statuspage API key; with STATUSPAGE_PAGE_ID, public updates are also published there.',
+    secret: true,
+  },
+  STATUSPAGE_PAGE_ID: {
+    schema: z
+      .string()
+      .regex(/^[a-z0-9]{6,40}$/i, 'expected the page id from the Statuspage API page (letters and digits)')
+      .optional(),
+    description: 'Atlassian Statuspage page id.',
+  },
+  STATUSPAGE_COMPONENT_MAP: {
+    schema: z.string().min(2).optional(),
+    description:
+      'JSON object from Sitrep component (`"Group / Component"`, or `"Component"` when ungrouped) to Statuspage component id.',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     schema: z.coerce
       .number({ error: 'expected milliseconds from 1000 to 60000' })

@@ -100,3 +100,25 @@ describe('loadConfig', () => {
     expect(config.autoMigrate).toBe(false);
   });
 });
+
+describe('Statuspage settings', () => {
+  it('needs the API key and the page id together, and a JSON component map', () => {
+    expect(() => loadConfig({ STATUSPAGE_API_KEY: 'sp-key-0123456789' })).toThrow(
+      /STATUSPAGE_PAGE_ID: expected it because/,
+    );
+    expect(() => loadConfig({ STATUSPAGE_PAGE_ID: 'abc123def', STATUSPAGE_COMPONENT_MAP: '{oops' })).toThrow(
+      /STATUSPAGE_API_KEY: expected it[\s\S]*STATUSPAGE_COMPONENT_MAP: expected JSON/,
+    );
+    const config = loadConfig({
+      STATUSPAGE_API_KEY: 'sp-key-0123456789',
+      STATUSPAGE_PAGE_ID: 'abc123def',
+      STATUSPAGE_COMPONENT_MAP: '{"SEI / Prod Eu1":"cmp1"}',
+    });
+    expect(config.statuspage).toEqual({
+      apiKey: 'sp-key-0123456789',
+      pageId: 'abc123def',
+      componentMap: { 'SEI / Prod Eu1': 'cmp1' },
+    });
+    expect(config.secrets).toContain('sp-key-0123456789');
+  });
+});

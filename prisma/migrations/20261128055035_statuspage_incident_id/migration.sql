@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Incident" ADD COLUMN     "statuspageIncidentId" TEXT;
