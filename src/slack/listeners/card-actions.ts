@@ -1,9 +1,8 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import { z } from 'zod';
-import { slackErrorCode } from '../../services/slack/slack-errors';
 import { ACTION_IDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
-import { openDeclareModal, openUpdateModal } from './open-modals';
+import { openDeclareModal, openModalOrExplain, openUpdateModal } from './open-modals';
 
 const incidentIdSchema = z.uuid();
 
@@ -23,32 +22,28 @@ export function registerCardActions(app: App, deps: ListenerDeps): void {
         });
         return;
       }
-      await openUpdateModal(
-        { prisma: deps.prisma, client },
-        { triggerId: body.trigger_id, incidentId: incidentId.data },
-      ).catch(async (error) => {
-        if (slackErrorCode(error) !== 'expired_trigger_id') throw error;
-        await respond({
-          response_type: 'ephemeral',
-          replace_original: false,
-          text: 'Slack took too long to open the form. Please click again.',
-        });
-      });
+      await openModalOrExplain(
+        () =>
+          openUpdateModal(
+            { prisma: deps.prisma, client },
+            { triggerId: body.trigger_id, incidentId: incidentId.data },
+          ),
+        respond,
+        'click again',
+      );
     },
   );
 
   app.action<BlockButtonAction>(ACTION_IDS.openDeclareModal, async ({ ack, body, client, respond }) => {
     await ack();
-    await openDeclareModal(
-      { prisma: deps.prisma, client },
-      { triggerId: body.trigger_id, title: '', userId: body.user.id, channelId: body.channel?.id },
-    ).catch(async (error) => {
-      if (slackErrorCode(error) !== 'expired_trigger_id') throw error;
-      await respond({
-        response_type: 'ephemeral',
-        replace_original: false,
-        text: 'Slack took too long to open the form. Please click again.',
-      });
-    });
+    await openModalOrExplain(
+      () =>
+        openDeclareModal(
+          { prisma: deps.prisma, client },
+          { triggerId: body.trigger_id, title: '', userId: body.user.id, channelId: body.channel?.id },
+        ),
+      respond,
+      'click again',
+    );
   });
 }

@@ -8,13 +8,12 @@ import { escapeMrkdwn, unescapeSlackText } from '../../domain/mrkdwn';
 import { STAGE_LABELS } from '../../domain/stages';
 import { applyIncidentCommand } from '../../services/apply-incident-command';
 import { findIncidentByChannel, getIncidentTimeline, listOpenIncidents } from '../../services/find-incident';
-import { slackErrorCode } from '../../services/slack/slack-errors';
 import { renderHelp } from '../blocks/help';
 import { renderIncidentList } from '../blocks/incident-list';
 import { renderTimeline } from '../blocks/timeline';
 import { SLASH_COMMANDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
-import { openDeclareModal, openUpdateModal } from './open-modals';
+import { openDeclareModal, openModalOrExplain, openUpdateModal } from './open-modals';
 
 /** Contract: Slack's slash command payload, as far as this listener reads it. */
 const commandSchema = z.object({
@@ -33,21 +32,6 @@ async function readerTimeZone(client: WebClient, userId: string): Promise<string
     return (await client.users.info({ user: userId })).user?.tz ?? 'UTC';
   } catch {
     return 'UTC';
-  }
-}
-
-async function openModalOrExplain(open: () => Promise<void>, respond: RespondFn) {
-  try {
-    await open();
-  } catch (error) {
-    const expired = slackErrorCode(error) === 'expired_trigger_id';
-    await respond(
-      ephemeral(
-        expired
-          ? 'Slack took too long to open the form. Please run the command again.'
-          : `Could not open the form: ${escapeMrkdwn((error as Error).message)}`,
-      ),
-    );
   }
 }
 
@@ -111,6 +95,7 @@ async function inIncidentChannel(
           { triggerId: command.trigger_id, incidentId: incident.id },
         ),
       respond,
+      'run the command again',
     );
     return;
   }
@@ -185,6 +170,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
               },
             ),
           respond,
+          'run the command again',
         );
         return;
       default:

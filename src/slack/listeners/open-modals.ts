@@ -1,6 +1,9 @@
+import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { incidentKey, stageOf } from '../../db/incident-mapping';
 import type { PrismaClient } from '../../db/prisma';
+import { escapeMrkdwn } from '../../domain/mrkdwn';
+import { slackErrorCode } from '../../services/slack/slack-errors';
 import { declareModal, updateModal, type Impact } from '../blocks/modals';
 
 /** Modals must open within ~3 s of the click or command (trigger ids expire): keep this lean. */
@@ -45,4 +48,27 @@ export async function openUpdateModal(
       })),
     }),
   });
+}
+
+/**
+ * Opens a modal, and when Slack refuses tells the user why in an ephemeral reply (an expired
+ * trigger id means the click or command waited too long; the user can simply try again).
+ */
+export async function openModalOrExplain(
+  open: () => Promise<void>,
+  respond: RespondFn,
+  retryHint: string,
+): Promise<void> {
+  try {
+    await open();
+  } catch (error) {
+    const expired = slackErrorCode(error) === 'expired_trigger_id';
+    await respond({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: expired
+        ? `Slack took too long to open the form. Please ${retryHint}.`
+        : `Could not open the form: ${escapeMrkdwn((error as Error).message)}`,
+    });
+  }
 }
