@@ -36,7 +36,7 @@ export interface Config {
   slackMissing: VariableName[];
   statusPage: { title: string; url: string; timeZone: string };
   /** Atlassian Statuspage publishing, when both the API key and the page id are set. */
-  statuspage?: { apiKey: string; pageId: string; componentMap: Record<string, string> };
+  statuspage?: { apiKey: string; pageId: string; apiUrl?: string; componentMap: Record<string, string> };
   /** Path of the components YAML file, if any. */
   componentsFile?: string;
   /** Emoji name (no colons) that adds a message to the timeline. */
@@ -197,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
         ? {
             apiKey: parsed.STATUSPAGE_API_KEY,
             pageId: parsed.STATUSPAGE_PAGE_ID,
+            apiUrl: parsed.STATUSPAGE_API_URL,
             componentMap: statuspageCheck.componentMap,
           }
         : undefined,

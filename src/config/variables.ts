@@ -158,6 +158,11 @@ export const VARIABLES = {
       .optional(),
     description: 'Atlassian Statuspage page id.',
   },
+  STATUSPAGE_API_URL: {
+    schema: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    description: 'Base URL of the Statuspage REST API, for a proxy or a test server.',
+    defaultText: '`https://api.statuspage.io/v1`',
+  },
   STATUSPAGE_COMPONENT_MAP: {
     schema: z.string().min(2).optional(),
     description:

@@ -10,6 +10,8 @@ export const OUTBOX_PAYLOADS = {
   'slack.change_announced': z.object({ v: z.literal(1), incidentId: z.uuid(), timelineEventId: z.uuid() }),
   /** Consumed by the status store publisher (issue 4); written now so no update is missed. */
   'statuspage.publish': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
+  /** The same update sent on to Atlassian Statuspage, when configured; queued by the publish job. */
+  'statuspage.atlassian': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
 } as const;
 
 export type OutboxTopic = keyof typeof OUTBOX_PAYLOADS;

@@ -5,6 +5,8 @@ export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   slack: 'slack-effects',
   statuspage: 'statuspage',
+  /** Separate: Statuspage's one request a second must not hold up our own page. */
+  atlassian: 'statuspage-atlassian',
 } as const;
 
 /** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */

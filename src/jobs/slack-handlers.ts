@@ -13,10 +13,6 @@ export const SLACK_TOPICS = [
   'slack.change_announced',
 ] as const;
 
-export function isSlackTopic(topic: string): topic is (typeof SLACK_TOPICS)[number] {
-  return (SLACK_TOPICS as readonly string[]).includes(topic);
-}
-
 export function slackHandlers(deps: SlackSyncDeps): Record<(typeof SLACK_TOPICS)[number], OutboxHandler> {
   return {
     'slack.incident_declared': (payload) =>

@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { PrismaClient } from '../db/prisma';
@@ -10,20 +10,33 @@ import {
   scheduleMaintenance,
 } from '../jobs/maintenance-worker';
 import { OutboxRelay } from '../jobs/outbox-relay';
+import { OUTBOX_PAYLOADS, type OutboxTopic } from '../jobs/outbox-topics';
+import { createOutboxWorker, type OutboxWorkerDeps } from '../jobs/outbox-worker';
 import { QUEUE_NAMES } from '../jobs/queues';
 import { createRedisConnection } from '../jobs/redis';
-import { createOutboxWorker } from '../jobs/outbox-worker';
-import { isSlackTopic, slackHandlers } from '../jobs/slack-handlers';
-import { OUTBOX_PAYLOADS } from '../jobs/outbox-topics';
+import { SLACK_TOPICS, slackHandlers } from '../jobs/slack-handlers';
 import { publishStatusUpdate } from '../services/publish-status-update';
+import { publishToAtlassian, queueAtlassianCopy } from '../services/publish-to-atlassian';
 import { reportPublishFailure } from '../services/report-publish-failure';
 import { createJobSlackClient } from '../slack/web-client';
+import { StatuspageClient } from '../statuspage/atlassian';
 import { SchemaGatedWorkers } from './gated-workers';
 
 export interface JobRuntime {
   relay: OutboxRelay;
   begin(): Promise<void>;
   close(): Promise<void>;
+}
+
+type QueueName = (typeof QUEUE_NAMES)[Exclude<keyof typeof QUEUE_NAMES, 'maintenance'>];
+
+/** Which queue carries each outbox topic; a topic whose feature is not configured has none. */
+function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
+  return {
+    ...(config.slack ? Object.fromEntries(SLACK_TOPICS.map((topic) => [topic, QUEUE_NAMES.slack])) : {}),
+    'statuspage.publish': QUEUE_NAMES.statuspage,
+    ...(config.statuspage ? { 'statuspage.atlassian': QUEUE_NAMES.atlassian } : {}),
+  };
 }
 
 /**
@@ -39,24 +52,86 @@ export function createJobRuntime(deps: {
   runWorkers: boolean;
 }): JobRuntime {
   const { config, prisma, guard, logger, metrics } = deps;
-  const producer = createRedisConnection(config.redisUrl, 'producer');
-  const workerConnection = deps.runWorkers ? createRedisConnection(config.redisUrl, 'worker') : undefined;
   const prefix = config.redisPrefix;
-  const slackQueue = config.slack
-    ? new Queue(QUEUE_NAMES.slack, { connection: producer, prefix })
-    : undefined;
-  const statuspageQueue = new Queue(QUEUE_NAMES.statuspage, { connection: producer, prefix });
-  const relay = new OutboxRelay({
-    prisma,
-    logger,
-    queueFor: (topic) =>
-      isSlackTopic(topic) ? slackQueue : topic === 'statuspage.publish' ? statuspageQueue : undefined,
-  });
+  const producer = createRedisConnection(config.redisUrl, 'producer');
+  const routes = topicQueues(config);
+  const queues = new Map<QueueName, Queue>(
+    [...new Set(Object.values(routes))].map((name) => [
+      name,
+      new Queue(name, { connection: producer, prefix }),
+    ]),
+  );
+  const relay = new OutboxRelay({ prisma, logger, queueFor: (topic) => queues.get(routes[topic]!) });
 
+  const workerConnection = deps.runWorkers ? createRedisConnection(config.redisUrl, 'worker') : undefined;
   let maintenanceQueue: Queue | undefined;
   let workers: SchemaGatedWorkers | undefined;
   if (workerConnection) {
     maintenanceQueue = createMaintenanceQueue({ connection: workerConnection, prefix });
+    const slack = config.slack ? createJobSlackClient(config.slack) : undefined;
+    const pageUrl = config.statusPage.url;
+    const base: Omit<OutboxWorkerDeps, 'queueName' | 'handlers'> = {
+      prisma,
+      connection: workerConnection,
+      prefix,
+      logger,
+      metrics,
+    };
+    const outboxWorkers: Worker[] = [
+      createOutboxWorker({
+        ...base,
+        queueName: QUEUE_NAMES.statuspage,
+        handlers: {
+          'statuspage.publish': async (payload) => {
+            const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.publish'].parse(payload);
+            await publishStatusUpdate({ prisma, slack, pageUrl }, incidentId, updateId);
+            if (config.statuspage) await queueAtlassianCopy(prisma, incidentId, updateId);
+          },
+        },
+        onGaveUp: async (row, reason) => {
+          if (slack && row.aggregateId)
+            await reportPublishFailure({ prisma, slack }, row.aggregateId, reason);
+        },
+      }),
+    ];
+    if (slack && config.slack) {
+      outboxWorkers.push(
+        createOutboxWorker({
+          ...base,
+          queueName: QUEUE_NAMES.slack,
+          handlers: slackHandlers({
+            prisma,
+            slack,
+            announcementsChannel: config.slack.announcementsChannel,
+            pageUrl,
+          }),
+        }),
+      );
+    }
+    if (config.statuspage) {
+      const atlassian = {
+        prisma,
+        logger,
+        componentMap: config.statuspage.componentMap,
+        client: new StatuspageClient({
+          apiKey: config.statuspage.apiKey,
+          pageId: config.statuspage.pageId,
+          ...(config.statuspage.apiUrl ? { baseUrl: config.statuspage.apiUrl } : {}),
+        }),
+      };
+      outboxWorkers.push(
+        createOutboxWorker({
+          ...base,
+          queueName: QUEUE_NAMES.atlassian,
+          handlers: {
+            'statuspage.atlassian': async (payload) => {
+              const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.atlassian'].parse(payload);
+              await publishToAtlassian(atlassian, incidentId, updateId);
+            },
+          },
+        }),
+      );
+    }
     const maintenance = createMaintenanceWorker({
       connection: workerConnection,
       prefix,
@@ -64,38 +139,7 @@ export function createJobRuntime(deps: {
       logger,
       metrics,
     });
-    const slack = config.slack ? createJobSlackClient(config.slack) : undefined;
-    const outbox = { prisma, connection: workerConnection, prefix, logger, metrics };
-    const slackEffects = slack
-      ? createOutboxWorker({
-          ...outbox,
-          queueName: QUEUE_NAMES.slack,
-          handlers: slackHandlers({
-            prisma,
-            slack,
-            announcementsChannel: config.slack?.announcementsChannel,
-            pageUrl: config.statusPage.url,
-          }),
-        })
-      : undefined;
-    const statuspage = createOutboxWorker({
-      ...outbox,
-      queueName: QUEUE_NAMES.statuspage,
-      onGaveUp: async (row, reason) => {
-        if (slack && row.aggregateId) await reportPublishFailure({ prisma, slack }, row.aggregateId, reason);
-      },
-      handlers: {
-        'statuspage.publish': async (payload) => {
-          const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.publish'].parse(payload);
-          await publishStatusUpdate({ prisma, slack, pageUrl: config.statusPage.url }, incidentId, updateId);
-        },
-      },
-    });
-    workers = new SchemaGatedWorkers({
-      guard,
-      logger,
-      workers: slackEffects ? [maintenance, statuspage, slackEffects] : [maintenance, statuspage],
-    });
+    workers = new SchemaGatedWorkers({ guard, logger, workers: [maintenance, ...outboxWorkers] });
   }
 
   return {
@@ -111,7 +155,10 @@ export function createJobRuntime(deps: {
     async close() {
       await relay.stop();
       await workers?.close();
-      await Promise.allSettled([maintenanceQueue?.close(), slackQueue?.close(), statuspageQueue.close()]);
+      await Promise.allSettled([
+        maintenanceQueue?.close(),
+        ...[...queues.values()].map((queue) => queue.close()),
+      ]);
       workerConnection?.disconnect();
       producer.disconnect();
     },
