@@ -3,14 +3,14 @@
  */
 import { loadComponentsFile, type ComponentsConfig } from './config/components-file';
 import { ConfigError, loadConfig, type Config } from './config/config';
-import { migrateDatabase } from './db/migrate';
+import type { RunningSitrep } from './runtime/start';
 import { createLogger, type Logger } from './logging/logger';
-import { startSitrep, type RunningSitrep } from './runtime/start';
 
 const EXIT_CONFIG = 78; // EX_CONFIG from sysexits.h
 
 async function runMigrateRole(config: Config, logger: Logger): Promise<number> {
   try {
+    const { migrateDatabase } = await import('./db/migrate');
     const { applied } = await migrateDatabase({ databaseUrl: config.databaseUrl, logger });
     logger.info(
       { event: 'migrate_done', applied },
@@ -23,15 +23,18 @@ async function runMigrateRole(config: Config, logger: Logger): Promise<number> {
   }
 }
 
-function handleSignals(running: RunningSitrep, config: Config, logger: Logger): void {
+/**
+ * Installed before the heavy modules load: a SIGTERM that arrives while Sitrep is still booting
+ * (a rollout that changes its mind) waits for the boot and then shuts down cleanly, instead of
+ * killing the process half-way.
+ */
+function handleSignals(config: Config, logger: Logger): { started(running: RunningSitrep): void } {
+  let running: RunningSitrep | undefined;
+  let requested: NodeJS.Signals | undefined;
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'Second signal: exiting now');
-      process.exit(1);
-    }
+  const stop = () => {
+    if (!running || stopping) return;
     stopping = true;
-    logger.info({ signal }, `Received ${signal}`);
     const deadline = setTimeout(() => {
       logger.error(
         { event: 'shutdown_timeout' },
@@ -48,8 +51,23 @@ function handleSignals(running: RunningSitrep, config: Config, logger: Logger): 
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (requested) {
+      logger.warn({ signal }, 'Second signal: exiting now');
+      process.exit(1);
+    }
+    requested = signal;
+    logger.info({ signal }, `Received ${signal}`);
+    stop();
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  return {
+    started(value) {
+      running = value;
+      if (requested) stop();
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -75,9 +93,11 @@ async function main(): Promise<void> {
   if (config.role === 'migrate') {
     process.exit(await runMigrateRole(config, logger));
   }
+  const signals = handleSignals(config, logger);
   try {
-    const running = await startSitrep(config, config.role, logger, { components });
-    handleSignals(running, config, logger);
+    // Loaded only now, so the signal handlers above are in place while Bolt, BullMQ and Prisma load.
+    const { startSitrep } = await import('./runtime/start');
+    signals.started(await startSitrep(config, config.role, logger, { components }));
   } catch (error) {
     logger.fatal({ err: error }, `Sitrep could not start: ${(error as Error).message}`);
     process.exit(1);

@@ -82,4 +82,19 @@ describe('the sitrep process', () => {
       }
     });
   });
+
+  it('shuts down cleanly on a SIGTERM that arrives while it is still booting', async () => {
+    const db = await createTestDatabase('process_early', { create: false });
+    try {
+      const proc = spawnSitrep(['all'], { DATABASE_URL: db.url, REDIS_PREFIX: uniqueRedisPrefix('early') });
+      // The first log line comes before the HTTP server and long before migrations are done.
+      await waitFor(async () => (proc.stdout.length > 0 ? true : undefined), 20000, 'first log line');
+      proc.child.kill('SIGTERM');
+      expect(await proc.exit).toEqual({ code: 0, signal: null });
+      const events = proc.stdout.map((line) => JSON.parse(line).event);
+      expect(events).toEqual(expect.arrayContaining(['stopping', 'stopped']));
+    } finally {
+      await db.drop();
+    }
+  });
 });
