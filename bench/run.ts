@@ -27,6 +27,15 @@ const BENCHMARKS: Record<string, BenchmarkEntry> = {
     description: 'Ack latency of signed declare/update modal submissions under concurrent clients',
     load: () => import('./slack'),
   },
+  statuspage: {
+    description:
+      'Public status page reads (summary.json, incident page): app vs nginx serving the same bytes',
+    load: () => import('./statuspage'),
+  },
+  publish: {
+    description: 'Time from a signed Slack update submission to the update on /api/v2/incidents.json',
+    load: () => import('./publish'),
+  },
 };
 
 const EXIT_USAGE = 2;

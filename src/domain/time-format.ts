@@ -26,14 +26,32 @@ function inZone(date: Date, timeZone: string): dayjs.Dayjs {
   return dayjs(date).locale('en').tz(timeZone);
 }
 
+/**
+ * dayjs's timezone plugin builds new Intl formatters on every call (about 0.2 ms), and a status
+ * page render formats the same few hundred timestamps again after every change. The results never
+ * change for a given instant, zone and pattern, so they are remembered (bounded).
+ */
+const formatted = new Map<string, string>();
+const MAX_REMEMBERED = 50_000;
+
+function formatIn(date: Date, timeZone: string, pattern: string): string {
+  const key = `${pattern}|${timeZone}|${date.getTime()}`;
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
+  const text = inZone(date, timeZone).format(pattern);
+  if (formatted.size >= MAX_REMEMBERED) formatted.clear();
+  formatted.set(key, text);
+  return text;
+}
+
 /** Statuspage's "Posted" format, e.g. `Feb 13, 2026 - 02:21 PST`. */
 export function formatPosted(date: Date, timeZone: string): string {
-  return inZone(date, timeZone).format('MMM D, YYYY - HH:mm z');
+  return formatIn(date, timeZone, 'MMM D, YYYY - HH:mm z');
 }
 
 /** A timeline entry for a reader in their own zone, e.g. `Thu, Feb 12, 2026 23:15 PST`. */
 export function formatFull(date: Date, timeZone: string): string {
-  return inZone(date, timeZone).format('ddd, MMM D, YYYY HH:mm z');
+  return formatIn(date, timeZone, 'ddd, MMM D, YYYY HH:mm z');
 }
 
 /**

@@ -53,9 +53,30 @@ export class SchemaGatedWorkers {
     }
   }
 
-  /** Stops taking jobs and waits for the ones in flight. */
-  async close(): Promise<void> {
+  /**
+   * Stops taking jobs and waits for the ones in flight, for at most `graceMs`: with Redis gone a
+   * graceful close never completes, and a job cut off is retried elsewhere (it becomes stalled).
+   */
+  async close(graceMs = 5000): Promise<void> {
     clearInterval(this.timer);
-    await Promise.all(this.deps.workers.map((worker) => worker.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const outcome = await Promise.race([
+      Promise.all(this.deps.workers.map((worker) => worker.close())),
+      gaveUp,
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.deps.logger.warn(
+        { event: 'workers_forced_close' },
+        `Job workers did not finish within ${graceMs} ms; closing anyway`,
+      );
+      await Promise.race([
+        Promise.allSettled(this.deps.workers.map((worker) => worker.close(true))),
+        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+      ]);
+    }
   }
 }

@@ -155,9 +155,13 @@ export function createJobRuntime(deps: {
     async close() {
       await relay.stop();
       await workers?.close();
-      await Promise.allSettled([
-        maintenanceQueue?.close(),
-        ...[...queues.values()].map((queue) => queue.close()),
+      // Closing a queue talks to Redis; when Redis is gone, disconnecting below is all there is to do.
+      await Promise.race([
+        Promise.allSettled([
+          maintenanceQueue?.close(),
+          ...[...queues.values()].map((queue) => queue.close()),
+        ]),
+        new Promise((resolve) => setTimeout(resolve, 1000).unref()),
       ]);
       workerConnection?.disconnect();
       producer.disconnect();

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 
 /**
  * Changes whenever anything the public page shows may have changed: a publication, an incident
- * edit, a component or a postmortem. One cheap query, run at most once a second per process.
+ * edit, a component or a postmortem. One cheap query, run at most four times a second per process.
  */
 export async function statusFingerprint(pool: Pick<Pool, 'query'>): Promise<string> {
   const { rows } = await pool.query<{ fingerprint: string }>(

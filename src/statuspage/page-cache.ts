@@ -8,6 +8,8 @@ export interface RenderedDocument {
   etag: string;
 }
 
+/** How often a process asks whether anything changed (one indexed query). */
+const CHECK_EVERY_MS = 250;
 /** How long a reader waits for a due refresh before being served the last rendered state. */
 const STALE_AFTER_MS = 250;
 
@@ -41,7 +43,7 @@ export class StatusPageCache {
 
   async get(path: string): Promise<RenderedDocument | undefined> {
     const now = (this.deps.now ?? Date.now)();
-    if (now - this.checkedAt >= (this.deps.checkEveryMs ?? 1000)) {
+    if (now - this.checkedAt >= (this.deps.checkEveryMs ?? CHECK_EVERY_MS)) {
       this.checkedAt = now;
       this.refreshing ??= this.refresh().finally(() => {
         this.refreshing = undefined;

@@ -132,6 +132,8 @@ export function layout(s: StatusSnapshot, title: string, main: string): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
+    // No favicon to fetch: the page must not make requests it cannot answer.
+    '<link rel="icon" href="data:,">',
     `<link rel="alternate" type="application/atom+xml" title="${name} incident history (Atom)" href="/history.atom">`,
     `<link rel="alternate" type="application/rss+xml" title="${name} incident history (RSS)" href="/history.rss">`,
     `<style>${CSS}</style>`,
