@@ -20,6 +20,7 @@ import { publishToAtlassian, queueAtlassianCopy } from '../services/publish-to-a
 import { reportPublishFailure } from '../services/report-publish-failure';
 import { createJobSlackClient } from '../slack/web-client';
 import { StatuspageClient } from '../statuspage/atlassian';
+import { announceStatusChange } from '../statuspage/change-notices';
 import { SchemaGatedWorkers } from './gated-workers';
 
 export interface JobRuntime {
@@ -85,6 +86,7 @@ export function createJobRuntime(deps: {
           'statuspage.publish': async (payload) => {
             const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.publish'].parse(payload);
             await publishStatusUpdate({ prisma, slack, pageUrl }, incidentId, updateId);
+            await announceStatusChange(producer, prefix, updateId);
             if (config.statuspage) await queueAtlassianCopy(prisma, incidentId, updateId);
           },
         },

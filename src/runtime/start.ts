@@ -12,6 +12,7 @@ import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
 import { migrateAtBoot } from './boot-migration';
 import { syncComponents } from '../services/sync-components';
+import { listenForStatusChanges } from '../statuspage/change-notices';
 import { statusFingerprint } from '../statuspage/fingerprint';
 import { loadStatusSnapshot } from '../statuspage/load-snapshot';
 import { StatusPageCache } from '../statuspage/page-cache';
@@ -139,6 +140,10 @@ export async function startSitrep(
       })
     : undefined;
 
+  const changeNotices = statusPage
+    ? listenForStatusChanges(config.redisUrl, config.redisPrefix, () => statusPage.changed())
+    : undefined;
+
   const http = createHttpServer({
     logger,
     metrics,
@@ -201,6 +206,7 @@ export async function startSitrep(
       logger.info({ event: 'stopping' }, 'Shutting down: no new work, finishing work in flight');
       await booted;
       await Promise.allSettled([http.close(), slackApp?.stop()]);
+      changeNotices?.close();
       await jobs.close();
       await prisma.$disconnect();
       probeRedis.disconnect();

@@ -62,6 +62,14 @@ export class StatusPageCache {
     return this.documents.get(path);
   }
 
+  /** Something was just published: look now instead of at the next periodic check. */
+  changed(): void {
+    this.checkedAt = (this.deps.now ?? Date.now)();
+    this.refreshing ??= this.refresh().finally(() => {
+      this.refreshing = undefined;
+    });
+  }
+
   private async refresh(): Promise<void> {
     try {
       const fingerprint = await this.deps.fingerprint();
