@@ -97,7 +97,10 @@ async function main(): Promise<void> {
   try {
     // Loaded only now, so the signal handlers above are in place while Bolt, BullMQ and Prisma load.
     const { startSitrep } = await import('./runtime/start');
-    signals.started(await startSitrep(config, config.role, logger, { components }));
+    const running = await startSitrep(config, config.role, logger, { components });
+    signals.started(running);
+    // A process that could not finish booting would stay unready forever: exit so it is restarted.
+    running.booted.catch(() => process.exit(1));
   } catch (error) {
     logger.fatal({ err: error }, `Sitrep could not start: ${(error as Error).message}`);
     process.exit(1);

@@ -56,7 +56,9 @@ export class ConfigError extends Error {
 function describeReceived(name: string, raw: string | undefined): string {
   if (raw === undefined) return 'it is not set';
   if (specs[name as VariableName]?.secret) return 'got a value of the wrong form (not shown: it is a secret)';
-  return `got ${JSON.stringify(raw.length > 60 ? `${raw.slice(0, 60)}…` : raw)}`;
+  // A URL's user-info may hold a password: never echo it, even when the URL is malformed.
+  const shown = raw.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1***@');
+  return `got ${JSON.stringify(shown.length > 60 ? `${shown.slice(0, 60)}…` : shown)}`;
 }
 
 /** Empty strings count as unset: `FOO=` in an env file means "no value", not "the empty value". */

@@ -1,7 +1,13 @@
 import { Pool } from 'pg';
 
 export function createPool(databaseUrl: string, max = 10): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000 });
+  // Bounded waits: a hung connection must fail a query, not freeze the guard or the status page.
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5000,
+    query_timeout: 15000,
+  });
   // An idle client losing its connection (PostgreSQL restart) must not crash the process;
   // the pool replaces it and the next query reports the problem where it can be handled.
   pool.on('error', () => undefined);

@@ -30,7 +30,8 @@ export class OutboxRelay {
   constructor(
     private readonly deps: {
       prisma: PrismaClient;
-      /** Which queue carries each topic; topics without a queue wait for a consumer. */
+      /** The topics this process can route; rows of other topics wait for a process that can. */
+      topics: OutboxTopic[];
       queueFor: (topic: OutboxTopic) => Queue | undefined;
       logger: Logger;
       intervalMs?: number;
@@ -80,6 +81,7 @@ export class OutboxRelay {
   private async sweepOnce(now: Date): Promise<void> {
     const rows = await this.deps.prisma.outboxMessage.findMany({
       where: {
+        topic: { in: this.deps.topics },
         OR: [
           { status: 'PENDING', availableAt: { lte: now } },
           { status: 'ENQUEUED', availableAt: { lte: new Date(now.getTime() - STALE_ENQUEUED_MS) } },

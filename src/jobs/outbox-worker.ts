@@ -5,6 +5,7 @@ import type { PrismaClient } from '../db/prisma';
 import type { Metrics } from '../http/metrics';
 import { isPermanentSlackError, retryAfterMs } from '../services/slack/slack-errors';
 import { ChannelNotReadyError, NoIncidentChannelError } from '../services/slack/sync-incident-to-slack';
+import { StatuspageError } from '../statuspage/atlassian';
 import type { OutboxTopic } from './outbox-topics';
 import { outboxJobSchema } from './queues';
 
@@ -33,6 +34,7 @@ function isPermanent(error: unknown): boolean {
   return (
     isPermanentSlackError(error) ||
     error instanceof NoIncidentChannelError ||
+    (error instanceof StatuspageError && error.permanent) ||
     (error instanceof Error && error.name === 'ZodError')
   );
 }

@@ -16,7 +16,7 @@ import { QUEUE_NAMES } from '../jobs/queues';
 import { createRedisConnection } from '../jobs/redis';
 import { SLACK_TOPICS, slackHandlers } from '../jobs/slack-handlers';
 import { publishStatusUpdate } from '../services/publish-status-update';
-import { publishToAtlassian, queueAtlassianCopy } from '../services/publish-to-atlassian';
+import { publishToAtlassian } from '../services/publish-to-atlassian';
 import { reportPublishFailure } from '../services/report-publish-failure';
 import { createJobSlackClient } from '../slack/web-client';
 import { StatuspageClient } from '../statuspage/atlassian';
@@ -62,13 +62,19 @@ export function createJobRuntime(deps: {
       new Queue(name, { connection: producer, prefix }),
     ]),
   );
-  const relay = new OutboxRelay({ prisma, logger, queueFor: (topic) => queues.get(routes[topic]!) });
+  const relay = new OutboxRelay({
+    prisma,
+    logger,
+    topics: Object.keys(routes) as OutboxTopic[],
+    queueFor: (topic) => queues.get(routes[topic]!),
+  });
 
   const workerConnection = deps.runWorkers ? createRedisConnection(config.redisUrl, 'worker') : undefined;
   let maintenanceQueue: Queue | undefined;
   let workers: SchemaGatedWorkers | undefined;
   if (workerConnection) {
-    maintenanceQueue = createMaintenanceQueue({ connection: workerConnection, prefix });
+    // On the fail-fast connection: scheduling must not hang boot (or shutdown) while Redis is down.
+    maintenanceQueue = createMaintenanceQueue({ connection: producer, prefix });
     const slack = config.slack ? createJobSlackClient(config.slack) : undefined;
     const pageUrl = config.statusPage.url;
     const base: Omit<OutboxWorkerDeps, 'queueName' | 'handlers'> = {
@@ -85,9 +91,9 @@ export function createJobRuntime(deps: {
         handlers: {
           'statuspage.publish': async (payload) => {
             const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.publish'].parse(payload);
-            await publishStatusUpdate({ prisma, slack, pageUrl }, incidentId, updateId);
+            const publish = { prisma, slack, pageUrl, logger, atlassian: Boolean(config.statuspage) };
+            await publishStatusUpdate(publish, incidentId, updateId);
             await announceStatusChange(producer, prefix, updateId);
-            if (config.statuspage) await queueAtlassianCopy(prisma, incidentId, updateId);
           },
         },
         onGaveUp: async (row, reason) => {
@@ -148,9 +154,16 @@ export function createJobRuntime(deps: {
     relay,
     async begin() {
       if (!workers || !maintenanceQueue) return;
-      await scheduleMaintenance(maintenanceQueue).catch((error: Error) =>
-        logger.warn({ err: error }, `Could not schedule maintenance jobs yet: ${error.message}`),
-      );
+      const queue = maintenanceQueue;
+      const schedule = () =>
+        scheduleMaintenance(queue).then(
+          () => clearInterval(retry),
+          (error: Error) =>
+            logger.warn({ err: error }, `Could not schedule maintenance jobs yet: ${error.message}`),
+        );
+      const retry = setInterval(() => void schedule(), 30_000);
+      retry.unref();
+      await schedule();
       await workers.begin();
       relay.start();
     },

@@ -24,7 +24,7 @@ export type ServingRole = 'web' | 'worker' | 'all';
 
 export interface RunningSitrep {
   port: number;
-  /** Resolves when boot (migrations, schema check, Slack, workers) has finished. */
+  /** Resolves when boot (migrations, schema check, Slack, workers) has finished; rejects if it failed. */
   booted: Promise<void>;
   guard: SchemaGuard;
   /** Stops taking new work, finishes what is in flight, closes every connection. */
@@ -195,6 +195,7 @@ export async function startSitrep(
     if (!isStopping()) lifecycle = 'running';
   })().catch((error: unknown) => {
     logger.error({ err: error, event: 'boot_failed' }, `Boot failed: ${(error as Error).message}`);
+    throw error;
   });
 
   return {
@@ -204,7 +205,7 @@ export async function startSitrep(
     async stop() {
       lifecycle = 'stopping';
       logger.info({ event: 'stopping' }, 'Shutting down: no new work, finishing work in flight');
-      await booted;
+      await booted.catch(() => undefined);
       await Promise.allSettled([http.close(), slackApp?.stop()]);
       changeNotices?.close();
       await jobs.close();

@@ -24,12 +24,12 @@ function atlassianRowId(updateId: string): string {
 }
 
 export async function queueAtlassianCopy(
-  prisma: PrismaClient,
+  db: Pick<PrismaClient, 'outboxMessage'>,
   incidentId: string,
   updateId: string,
 ): Promise<void> {
   const draft = outboxDraft('statuspage.atlassian', incidentId, { v: 1, incidentId, updateId });
-  await prisma.outboxMessage.createMany({
+  await db.outboxMessage.createMany({
     data: [{ id: atlassianRowId(updateId), ...draft }],
     skipDuplicates: true,
   });
@@ -49,6 +49,12 @@ export async function publishToAtlassian(
     include: { incident: true },
   });
   if (update.incident.isPrivate || !update.publishedAt) return;
+  // Jobs can run out of order (backoff, rate limits): never let an older update overwrite a newer
+  // state on Statuspage. The newer update's own job carries the current state.
+  const newer = await deps.prisma.incidentUpdate.count({
+    where: { incidentId, publishedAt: { not: null }, postedAt: { gt: update.postedAt } },
+  });
+  if (newer > 0 && update.incident.statuspageIncidentId) return;
   const impacts = impactsSchema.parse(update.componentImpacts ?? []);
   const components = await deps.prisma.component.findMany({
     where: { id: { in: impacts.map((i) => i.componentId) } },

@@ -66,13 +66,16 @@ export async function loadStatusSnapshot(
     }),
   ]);
 
+  // A component's status is what the latest *published* update of each open incident said, so the
+  // page never shows an impact that was recorded but not yet (or never) published.
   const current = new Map<string, ComponentStatusName>();
   for (const incident of incidents) {
-    if (incident.updates[0]?.status === 'RESOLVED') continue;
-    for (const affected of incident.components) {
+    const latest = incident.updates[0];
+    if (!latest || latest.status === 'RESOLVED') continue;
+    for (const entry of impactsSchema.parse(latest.componentImpacts ?? [])) {
       current.set(
-        affected.componentId,
-        worse(current.get(affected.componentId) ?? 'operational', statusName(affected.impact)),
+        entry.componentId,
+        worse(current.get(entry.componentId) ?? 'operational', statusName(entry.impact)),
       );
     }
   }

@@ -321,14 +321,17 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
     }
   });
 
-  it('lists open incidents, newest first, and keeps a private incident off the announcements channel', async () => {
+  it('lists open public incidents, newest first, and keeps a private incident out of the list and the announcements', async () => {
     await declare('Private payroll glitch', 'V0PRIVATE', { private: true });
     await world.calls('conversations.create', 1, (a) => a.is_private === true);
+    await declare('Checkout slow', 'V0PUBLIC2');
     const list = (await (await command('list')).json()) as { text: string };
     expect(list.text).toMatch(
-      /^\*Open incidents\* \(newest first\)\n• \*INC-2\* SEV2 · Investigating · <@U0LEAD>/,
+      /^\*Open incidents\* \(newest first\)\n• \*INC-3\* SEV2 · Investigating · <@U0LEAD>/,
     );
     expect(list.text).not.toContain('INC-1');
+    expect(list.text).not.toContain('INC-2');
+    expect(list.text).not.toContain('payroll');
     await new Promise((resolve) => setTimeout(resolve, 500));
     const announced = world.fake
       .callsTo('chat.postMessage')

@@ -101,6 +101,17 @@ describe('loadConfig', () => {
   });
 });
 
+describe('error messages', () => {
+  it('never echo a password from a malformed URL', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'postgresql://sitrep:S3cretPass@db.internal:5432',
+      REDIS_URL: 'http://u:RedisPw@x',
+    });
+    expect(problems.join('\n')).not.toMatch(/S3cretPass|RedisPw/);
+    expect(problems.join('\n')).toContain('postgresql://***@db.internal:5432');
+  });
+});
+
 describe('Statuspage settings', () => {
   it('needs the API key and the page id together, and a JSON component map', () => {
     expect(() => loadConfig({ STATUSPAGE_API_KEY: 'sp-key-0123456789' })).toThrow(

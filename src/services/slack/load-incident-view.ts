@@ -1,5 +1,6 @@
 import { incidentKey, rolesOf, snapshotOf } from '../../db/incident-mapping';
 import type { PrismaClient } from '../../db/prisma';
+import { incidentPageUrl } from '../publish-status-update';
 import type { IncidentView } from '../../slack/blocks/incident-view';
 
 export async function loadIncidentView(prisma: PrismaClient, incidentId: string, pageUrl?: string) {
@@ -24,7 +25,7 @@ export async function loadIncidentView(prisma: PrismaClient, incidentId: string,
       impact: c.impact,
     })),
     times: snapshot.times,
-    statusPageUrl: pageUrl && !incident.isPrivate ? `${pageUrl}/incidents/${incident.id}` : null,
+    statusPageUrl: pageUrl && !incident.isPrivate ? incidentPageUrl(pageUrl, incident.id) : null,
   };
   return { incident, view };
 }

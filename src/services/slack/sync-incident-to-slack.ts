@@ -107,14 +107,24 @@ export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: 
   }
 }
 
+/** The pinned card and the announcement show the current state, not the one at declaration. */
 async function refreshCard(deps: SlackSyncDeps, incidentId: string): Promise<void> {
   const { incident, view } = await loadIncidentView(deps.prisma, incidentId, deps.pageUrl);
-  if (!incident.slackChannelId || !incident.summaryMessageTs) return;
-  await deps.slack.chat.update({
-    channel: incident.slackChannelId,
-    ts: incident.summaryMessageTs,
-    ...renderIncidentCard(view),
-  });
+  if (incident.slackChannelId && incident.summaryMessageTs) {
+    await deps.slack.chat.update({
+      channel: incident.slackChannelId,
+      ts: incident.summaryMessageTs,
+      ...renderIncidentCard(view),
+    });
+  }
+  const { announcementChannelId, announcementTs } = incident;
+  if (announcementChannelId && announcementTs) {
+    const announcement = renderAnnouncement(view, incident.declaredById);
+    await tolerating(
+      () => deps.slack.chat.update({ channel: announcementChannelId, ts: announcementTs, ...announcement }),
+      ['message_not_found', 'cant_update_message'],
+    );
+  }
 }
 
 export async function publishUpdateToSlack(
