@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ComponentMapError, parseComponentMap } from '../statuspage/atlassian/map-update';
 import { ROLES, VARIABLES, type Role, type VariableName, type VariableSpec } from './variables';
 
 export { ROLES, type Role };
@@ -71,8 +72,6 @@ function readEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefi
   );
 }
 
-const componentMapSchema = z.record(z.string().min(1), z.string().min(1));
-
 function checkStatuspageVariables(parsed: Environment): {
   problems: string[];
   componentMap: Record<string, string>;
@@ -85,15 +84,12 @@ function checkStatuspageVariables(parsed: Environment): {
   let componentMap: Record<string, string> = {};
   if (parsed.STATUSPAGE_COMPONENT_MAP) {
     try {
-      const map = componentMapSchema.safeParse(JSON.parse(parsed.STATUSPAGE_COMPONENT_MAP));
-      if (map.success) componentMap = map.data;
-      else
-        problems.push(
-          'STATUSPAGE_COMPONENT_MAP: expected a JSON object of component name to Statuspage component id',
-        );
-    } catch {
+      componentMap = parseComponentMap(parsed.STATUSPAGE_COMPONENT_MAP);
+    } catch (error) {
+      const details =
+        error instanceof ComponentMapError ? error.problems.join('; ') : (error as Error).message;
       problems.push(
-        'STATUSPAGE_COMPONENT_MAP: expected JSON, e.g. {"Software Engineering Insights (SEI) / Prod Eu1": "abc123"}',
+        `STATUSPAGE_COMPONENT_MAP: expected JSON like {"Software Engineering Insights (SEI) / Prod Eu1": "abc123"}; ${details}`,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../domain/time-format';
 
 /**
  * Every environment variable Sitrep reads, with what it means. The README's configuration
@@ -26,15 +27,6 @@ const postgresUrl = z.string().refine((value) => /^postgres(ql)?:\/\/[^/]+\/[^/?
 const redisUrl = z.string().refine((value) => /^rediss?:\/\/[^/]+/.test(value), {
   message: 'expected a Redis URL like redis://host:6379',
 });
-
-function isIanaTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return value.length > 0;
-  } catch {
-    return false;
-  }
-}
 
 export const ROLES = ['web', 'worker', 'all', 'migrate'] as const;
 export type Role = (typeof ROLES)[number];
@@ -141,7 +133,7 @@ export const VARIABLES = {
   STATUS_PAGE_TIMEZONE: {
     schema: z
       .string()
-      .refine(isIanaTimeZone, { message: 'expected an IANA time zone such as UTC or America/Los_Angeles' })
+      .refine(isValidTimeZone, { message: 'expected an IANA time zone such as UTC or America/Los_Angeles' })
       .default('UTC'),
     description: 'IANA time zone in which the status page prints times.',
   },

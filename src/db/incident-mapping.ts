@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { IncidentSnapshot } from '../domain/incident';
 import { INCIDENT_ROLES, type IncidentRoleName } from '../domain/roles';
 import type { Severity } from '../domain/severity';
@@ -39,3 +40,8 @@ export function snapshotOf(incident: Incident & { roles: IncidentRole[] }): Inci
 export function incidentKey(incident: Pick<Incident, 'number'>): string {
   return `INC-${incident.number}`;
 }
+
+/** Contract: IncidentUpdate.componentImpacts as the services write it; unreadable JSON reads as none. */
+export const componentImpactsSchema = z
+  .array(z.object({ componentId: z.string(), impact: z.string() }))
+  .catch([]);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { componentImpactsSchema } from '../db/incident-mapping';
 import type { PrismaClient } from '../db/prisma';
 import { StatuspageClient, toStatuspageIncident, type SitrepComponentImpact } from '../statuspage/atlassian';
 import { outboxDraft } from '../jobs/outbox-topics';
@@ -11,8 +11,6 @@ export interface AtlassianDeps {
   componentMap: Record<string, string>;
   logger: Logger;
 }
-
-const impactsSchema = z.array(z.object({ componentId: z.string(), impact: z.string() })).catch([]);
 
 /**
  * A stable outbox row id per update, so queueing the Statuspage copy twice (a retried publish
@@ -55,7 +53,7 @@ export async function publishToAtlassian(
     where: { incidentId, publishedAt: { not: null }, postedAt: { gt: update.postedAt } },
   });
   if (newer > 0 && update.incident.statuspageIncidentId) return;
-  const impacts = impactsSchema.parse(update.componentImpacts ?? []);
+  const impacts = componentImpactsSchema.parse(update.componentImpacts ?? []);
   const components = await deps.prisma.component.findMany({
     where: { id: { in: impacts.map((i) => i.componentId) } },
     include: { group: true },

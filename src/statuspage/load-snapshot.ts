@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { stageOf } from '../db/incident-mapping';
+import { componentImpactsSchema, stageOf } from '../db/incident-mapping';
 import type { PrismaClient } from '../db/prisma';
 import type { Severity } from '../domain/severity';
 import { formatDuration } from '../domain/time-format';
@@ -31,9 +30,6 @@ const STATUS_RANK: ComponentStatusName[] = [
   'partial_outage',
   'major_outage',
 ];
-
-/** Contract: IncidentUpdate.componentImpacts as the services write it. */
-const impactsSchema = z.array(z.object({ componentId: z.string(), impact: z.string() })).catch([]);
 
 const statusName = (impact: string) => impact.toLowerCase() as ComponentStatusName;
 const worse = (a: ComponentStatusName, b: ComponentStatusName) =>
@@ -72,7 +68,7 @@ export async function loadStatusSnapshot(
   for (const incident of incidents) {
     const latest = incident.updates[0];
     if (!latest || latest.status === 'RESOLVED') continue;
-    for (const entry of impactsSchema.parse(latest.componentImpacts ?? [])) {
+    for (const entry of componentImpactsSchema.parse(latest.componentImpacts ?? [])) {
       current.set(
         entry.componentId,
         worse(current.get(entry.componentId) ?? 'operational', statusName(entry.impact)),
@@ -100,7 +96,7 @@ export async function loadStatusSnapshot(
       stage: stageOf(update.status),
       body: update.publicMessage,
       postedAt: update.postedAt,
-      affected: impactsSchema.parse(update.componentImpacts ?? []).flatMap((entry) => {
+      affected: componentImpactsSchema.parse(update.componentImpacts ?? []).flatMap((entry) => {
         const component = publicComponents.get(entry.componentId);
         return component
           ? [

@@ -35,13 +35,8 @@ export async function openIncidentChannel(
   throw new Error(`No free channel name for INC-${incident.number} after ${MAX_NAME_ATTEMPTS} attempts`);
 }
 
-export async function inviteToChannel(
-  slack: WebClient,
-  channelId: string,
-  userIds: string[],
-  botUserId?: string,
-) {
-  const users = [...new Set(userIds)].filter((id) => id && id !== botUserId);
+export async function inviteToChannel(slack: WebClient, channelId: string, userIds: string[]) {
+  const users = [...new Set(userIds)].filter(Boolean);
   // One call per user: Slack fails the whole batch when one of them is already in the channel.
   for (const user of users) {
     await tolerating(

@@ -20,7 +20,6 @@ export interface SlackSyncDeps {
   prisma: PrismaClient;
   slack: WebClient;
   announcementsChannel?: string;
-  botUserId?: string;
   /** Public status page base URL: the card links public incidents to their page. */
   pageUrl?: string;
 }
@@ -78,12 +77,7 @@ export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: 
   const before = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const channelId = await openIncidentChannel(prisma, slack, before.incident);
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  await inviteToChannel(
-    slack,
-    channelId,
-    [incident.declaredById, ...Object.values(view.roles)],
-    deps.botUserId,
-  );
+  await inviteToChannel(slack, channelId, [incident.declaredById, ...Object.values(view.roles)]);
 
   let cardTs = incident.summaryMessageTs;
   if (!cardTs) {
@@ -180,7 +174,7 @@ export async function announceIncidentChange(
   const event = await prisma.timelineEvent.findUniqueOrThrow({ where: { id: timelineEventId } });
   if (event.kind === 'role_assigned') {
     const userId = (event.data as { userId?: string } | null)?.userId;
-    if (userId) await inviteToChannel(slack, channelId, [userId], deps.botUserId);
+    if (userId) await inviteToChannel(slack, channelId, [userId]);
   }
   if (!event.channelPostTs) {
     const posted = await slack.chat.postMessage({
