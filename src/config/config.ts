@@ -43,6 +43,8 @@ export interface Config {
   /** Emoji name (no colons) that adds a message to the timeline. */
   timelineReaction: string;
   shutdownTimeoutMs: number;
+  /** BullMQ lock duration (and stalled-job check interval) of the outbox workers. */
+  jobLockMs: number;
   /** Values that must never reach a log line. */
   secrets: string[];
 }
@@ -189,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
       timeZone: parsed.STATUS_PAGE_TIMEZONE,
     },
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    jobLockMs: parsed.JOB_LOCK_MS,
     timelineReaction: parsed.TIMELINE_REACTION,
     statuspage:
       parsed.STATUSPAGE_API_KEY && parsed.STATUSPAGE_PAGE_ID

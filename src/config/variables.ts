@@ -160,6 +160,16 @@ export const VARIABLES = {
     description:
       'JSON object from Sitrep component (`"Group / Component"`, or `"Component"` when ungrouped) to Statuspage component id.',
   },
+  JOB_LOCK_MS: {
+    schema: z.coerce
+      .number({ error: 'expected milliseconds from 1000 to 600000' })
+      .int('expected milliseconds from 1000 to 600000')
+      .min(1000, 'expected milliseconds from 1000 to 600000')
+      .max(600000, 'expected milliseconds from 1000 to 600000')
+      .default(30000),
+    description:
+      'How long a worker holds a job without renewing its lock; a job of a crashed worker is retried after about twice this.',
+  },
   SHUTDOWN_TIMEOUT_MS: {
     schema: z.coerce
       .number({ error: 'expected milliseconds from 1000 to 60000' })

@@ -26,6 +26,8 @@ export interface OutboxWorkerDeps {
   metrics: Metrics;
   /** One at a time per process keeps an incident's posts in the order they were made. */
   concurrency?: number;
+  /** Lock duration and stalled-check interval: how soon a crashed worker's job is taken over. */
+  lockMs?: number;
   /** Told when a row has failed for good (after its last attempt, or at once when it never can succeed). */
   onGaveUp?: (row: { topic: string; aggregateId: string | null }, reason: string) => Promise<void>;
 }
@@ -106,6 +108,7 @@ export function createOutboxWorker(deps: OutboxWorkerDeps): Worker {
     prefix: deps.prefix,
     concurrency: deps.concurrency ?? 1,
     autorun: false,
+    ...(deps.lockMs ? { lockDuration: deps.lockMs, stalledInterval: deps.lockMs } : {}),
   });
   worker.on('completed', () => deps.metrics.jobsProcessed.inc({ queue, outcome: 'completed' }));
   worker.on('failed', (job, error) => {

@@ -83,6 +83,7 @@ export function createJobRuntime(deps: {
       prefix,
       logger,
       metrics,
+      lockMs: config.jobLockMs,
     };
     const outboxWorkers: Worker[] = [
       createOutboxWorker({

@@ -56,7 +56,8 @@ describe('publishing under worker faults (real processes, PostgreSQL and Redis)'
 
   it('publishes every update exactly once, in order, with two workers, a SIGKILL and a restart', async () => {
     const prefix = uniqueRedisPrefix('faults');
-    const env = { DATABASE_URL: db.url, REDIS_PREFIX: prefix, AUTO_MIGRATE: 'false' };
+    // Short locks: a job cut off by the SIGKILL is taken over in seconds, not a minute.
+    const env = { DATABASE_URL: db.url, REDIS_PREFIX: prefix, AUTO_MIGRATE: 'false', JOB_LOCK_MS: '2000' };
     workers.push(spawnSitrep(['worker'], env), spawnSitrep(['worker'], env));
     await Promise.all(workers.map((w) => w.port));
 
@@ -108,5 +109,80 @@ describe('publishing under worker faults (real processes, PostgreSQL and Redis)'
       { code: 0, signal: null },
       { code: 0, signal: null },
     ]);
+  });
+
+  it('loses nothing when PostgreSQL drops every connection mid-burst (as in a restart)', async () => {
+    const prefix = uniqueRedisPrefix('pgdrop');
+    const worker = spawnSitrep(['worker'], {
+      DATABASE_URL: db.url,
+      REDIS_PREFIX: prefix,
+      AUTO_MIGRATE: 'false',
+    });
+    workers.push(worker);
+    await worker.port;
+    const { incident } = await declareIncident(prisma, {
+      title: 'Database drill',
+      summary: 'update 000',
+      severity: 'SEV3',
+      componentIds: [],
+      leadId: 'U1',
+      declaredById: 'U1',
+      isPrivate: false,
+      idempotencyKey: 'view:VPGDROP',
+      at: new Date(Date.UTC(2026, 1, 13, 6, 59, 0)),
+    });
+    const dropping = (async () => {
+      for (let i = 0; i < 4; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        // What clients see when PostgreSQL restarts: every connection to the database is cut.
+        await db.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [db.name],
+        );
+      }
+    })();
+    for (let i = 1; i <= 80; i += 1) {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await postUpdates(incident.id, 1, i);
+          break;
+        } catch (error) {
+          // The test's own connection was cut too; a responder would simply submit again.
+          if (attempt >= 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    }
+    await dropping;
+    await waitFor(
+      async () => {
+        const [row] = await db.query<{ n: string }>(
+          `SELECT count(*) AS n FROM "OutboxMessage" o JOIN "Incident" i ON i.id::text = o."aggregateId"
+            WHERE i.id = $1 AND o.topic = 'statuspage.publish' AND o.status <> 'DONE'`,
+          [incident.id],
+        );
+        return Number(row!.n) === 0 ? true : undefined;
+      },
+      90000,
+      'publications done after the drops',
+    );
+    const snapshot = await loadStatusSnapshot(prisma, {
+      id: 'p',
+      name: 'Drill',
+      url: 'http://x',
+      timeZone: 'UTC',
+    });
+    const drill = snapshot.incidents.find((i) => i.id === incident.id)!;
+    const bodies = drill.updates.map((u) => u.body);
+    expect(new Set(bodies).size).toBe(bodies.length);
+    expect(bodies[bodies.length - 1]).toBe('update 000');
+    expect(bodies).toEqual([...bodies].sort().reverse());
+    const [stored] = await db.query<{ n: string; published: string }>(
+      `SELECT count(*) AS n, count("publishedAt") AS published FROM "IncidentUpdate" WHERE "incidentId" = $1`,
+      [incident.id],
+    );
+    expect(Number(stored!.published)).toBe(Number(stored!.n));
+    worker.child.kill('SIGTERM');
+    expect(await worker.exit).toEqual({ code: 0, signal: null });
   });
 });
