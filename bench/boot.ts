@@ -13,21 +13,26 @@
  * creates is dropped (WITH (FORCE)) even when a boot fails or the run is interrupted.
  * Only 127.0.0.1 is contacted. Results are printed, never asserted: copy them into BENCHMARKS.md.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { Client } from 'pg';
+import { buildApp, MAIN, ROOT, stopChildProcess } from './support/child';
+import {
+  createDatabase,
+  databaseExists,
+  dropDatabase,
+  once,
+  POSTGRES_SERVER,
+  runWithCleanup,
+} from './support/cleanup';
+import { sleep } from './support/poll';
+import { machineDescription, markdownTable, percentile } from './support/report';
 
-const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'dist', 'main.js');
 const MIGRATIONS_DIR = path.join(ROOT, 'prisma', 'migrations');
-const POSTGRES_SERVER = 'postgresql://postgres@127.0.0.1:5432';
-const ADMIN_URL = `${POSTGRES_SERVER}/postgres`;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 const DEFAULT_RUNS = 10;
@@ -90,52 +95,26 @@ function parseOptions(args: string[]): Options | string {
 
 const createdDatabases = new Set<string>();
 
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function createDatabase(name: string): Promise<void> {
+async function createTrackedDatabase(name: string): Promise<void> {
   createdDatabases.add(name);
-  await withAdmin((client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)}`));
+  await createDatabase(name);
 }
 
-async function databaseExists(name: string): Promise<boolean> {
-  return withAdmin(async (client) => {
-    const result = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    return (result.rowCount ?? 0) > 0;
-  });
-}
-
-async function dropDatabase(name: string): Promise<void> {
-  await withAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdentifier(name)} WITH (FORCE)`));
+async function dropTrackedDatabase(name: string): Promise<void> {
+  await dropDatabase(name);
   createdDatabases.delete(name);
 }
 
-let cleanupPromise: Promise<void> | undefined;
-
 /** Drops every tracked database; safe to call more than once (later calls share the first). */
-function cleanUp(): Promise<void> {
-  cleanupPromise ??= (async () => {
-    for (const name of [...createdDatabases]) {
-      try {
-        await dropDatabase(name);
-      } catch (error) {
-        console.error(`Could not drop database ${name}: ${(error as Error).message}`);
-      }
+const cleanUp = once(async () => {
+  for (const name of [...createdDatabases]) {
+    try {
+      await dropTrackedDatabase(name);
+    } catch (error) {
+      console.error(`Could not drop database ${name}: ${(error as Error).message}`);
     }
-  })();
-  return cleanupPromise;
-}
+  }
+});
 
 // ---------------------------------------------------------------------------------------------
 // One boot.
@@ -172,10 +151,6 @@ function getStatus(port: number): Promise<number> {
     request.on('timeout', () => request.destroy(new Error('timeout')));
     request.on('error', () => resolve(0));
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function bootOnce(databaseUrl: string, redisPrefix: string): Promise<BootSample> {
@@ -263,30 +238,18 @@ async function bootOnce(databaseUrl: string, redisPrefix: string): Promise<BootS
   } finally {
     finished = true;
     clearTimeout(timer);
-    await stop(child, exited, () => hasExited);
+    await stopChildProcess(
+      child,
+      exited,
+      () => hasExited,
+      STOP_TIMEOUT_MS,
+      `Process ${child.pid} did not exit ${STOP_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`,
+    );
     currentChild = undefined;
   }
   const { code, signal } = await exited;
   if (listeningMs === undefined || readyMs === undefined) throw failure('Boot did not complete');
   return { listeningMs, readyMs, events, exitCode: code, exitSignal: signal };
-}
-
-async function stop(child: ChildProcess, exited: Promise<unknown>, hasExited: () => boolean): Promise<void> {
-  if (hasExited()) return;
-  child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    console.error(`Process ${child.pid} did not exit ${STOP_TIMEOUT_MS} ms after SIGTERM; sending SIGKILL`);
-    child.kill('SIGKILL');
-    await exited;
-  }
 }
 
 /** Spawn → exit of `node -e 0`: the floor any Node process pays before running our code. */
@@ -308,12 +271,6 @@ interface Summary {
   max: number;
 }
 
-/** Nearest-rank percentile: always a value that was actually measured. */
-function percentile(sorted: number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
 function summarize(values: number[]): Summary {
   const sorted = [...values].sort((a, b) => a - b);
   return {
@@ -333,15 +290,6 @@ function ms(value: number): string {
   return Number.isNaN(value) ? '-' : Math.round(value).toString();
 }
 
-function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const pad = (cell: string, i: number) =>
-    rightAligned[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0);
-  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (rightAligned[i] ? `${'-'.repeat(Math.max(w - 1, 2))}:` : '-'.repeat(w))).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
-
 function commandLine(options: Options): string {
   const flags = [
     ...(options.runs === DEFAULT_RUNS ? [] : [`--runs ${options.runs}`]),
@@ -358,13 +306,6 @@ function migrationNames(): string[] {
     )
     .map((entry) => entry.name)
     .sort();
-}
-
-function machineDescription(): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
-  const memoryGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
-  return `${model}, ${cpus.length} cores, ${memoryGiB} GiB RAM, Node ${process.version} (${process.platform} ${process.arch})`;
 }
 
 function report(
@@ -455,18 +396,7 @@ function report(
 // ---------------------------------------------------------------------------------------------
 
 async function measure(options: Options): Promise<number> {
-  if (options.build) {
-    console.error('$ npm run build');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (build.status !== 0) {
-      console.error(`npm run build failed (status ${build.status})`);
-      return 1;
-    }
-  }
-  if (!existsSync(MAIN)) {
-    console.error(`${MAIN} does not exist: run \`npm run build\` or drop --no-build`);
-    return 1;
-  }
+  if (!buildApp(options.build, ['ignore', 'inherit', 'inherit'])) return 1;
 
   const date = new Date().toISOString();
   const migrations = migrationNames();
@@ -481,7 +411,7 @@ async function measure(options: Options): Promise<number> {
   // (a) Up-to-date database: create, migrate with one unmeasured boot, then measure.
   const upToDateName = `${base}_uptodate`;
   const upToDateUrl = `${POSTGRES_SERVER}/${upToDateName}`;
-  await createDatabase(upToDateName);
+  await createTrackedDatabase(upToDateName);
   log(`Warm-up boot: migrating ${upToDateName}`);
   const warmUp = await bootOnce(upToDateUrl, prefix('warmup'));
   if (!warmUp.events.has('migrations_applied')) {
@@ -510,7 +440,7 @@ async function measure(options: Options): Promise<number> {
       log(`Note: boot ${i} on an empty database did not log database_created`);
     }
     empty.push(sample);
-    await dropDatabase(name);
+    await dropTrackedDatabase(name);
     log(`empty ${i}/${options.runs}: listening ${ms(sample.listeningMs)} ms, ready ${ms(sample.readyMs)} ms`);
   }
 
@@ -534,18 +464,9 @@ export async function run(args: string[]): Promise<number> {
     return EXIT_USAGE;
   }
 
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: stopping the current boot and dropping the benchmark databases`);
-    currentChild?.kill('SIGKILL');
-    void cleanUp().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await measure(options);
-  } finally {
-    await cleanUp();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+  return runWithCleanup(() => measure(options), {
+    signalMessage: 'stopping the current boot and dropping the benchmark databases',
+    onSignal: () => currentChild?.kill('SIGKILL'),
+    cleanUp,
+  });
 }

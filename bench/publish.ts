@@ -30,36 +30,24 @@
  * Results are printed, never asserted: copy them into BENCHMARKS.md.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { loadComponentsFile } from '../src/config/components-file';
-import { migrateDatabase } from '../src/db/migrate';
-import { startSitrep, type RunningSitrep } from '../src/runtime/start';
 import { INPUT_IDS, VIEW_IDS } from '../src/slack/ids';
-import { testConfig } from '../test/support/config';
-import {
-  createTestDatabase,
-  REDIS_URL,
-  uniqueRedisPrefix,
-  type TestDatabase,
-} from '../test/support/database';
-import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack';
-import { captureLogs, type CapturedLog } from '../test/support/log-capture';
-import { ANNOUNCEMENTS_CHANNEL } from '../test/support/slack-e2e';
 import {
   checkboxValue,
   multiSelectValue,
   selectValue,
   sendViewSubmission,
-  TEST_BOT_TOKEN,
-  TEST_SIGNING_SECRET,
   textValue,
   userValue,
 } from '../test/support/slack-requests';
+import { callsByMethod, inProcessApp, type InProcessApp } from './support/app';
+import { ROOT } from './support/child';
+import { runWithCleanup } from './support/cleanup';
+import { pollUntil, sleep } from './support/poll';
+import { fixed, loadAverage, machineDescription, markdownTable, percentile } from './support/report';
 
-const ROOT = path.resolve(__dirname, '..');
 const DEFAULT_UPDATES = 1000;
 const DEFAULT_INCIDENTS = 10;
 const DEFAULT_CLIENTS = 4;
@@ -69,7 +57,6 @@ const TARGET_P95_MS = 250;
 const POLL_INTERVAL_MS = 5;
 const VISIBLE_TIMEOUT_MS = 15_000;
 const SETTLE_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 20_000;
 const INCIDENTS_PATH = '/api/v2/incidents.json';
 const EXIT_USAGE = 2;
 
@@ -124,105 +111,21 @@ function parseOptions(args: string[]): Options | string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The world: database, fake Slack, app. Tracked so cleanUp() can undo whatever was made.
+// The world: database, fake Slack, app (bench/support/app.ts), undone by cleanUp().
 
-interface World {
-  db?: TestDatabase;
-  fake?: FakeSlack;
-  sitrep?: RunningSitrep;
-  logs?: CapturedLog;
-  baseUrl?: string;
-  redisPrefix?: string;
-  pool?: Pool;
-}
-
-const world: World = {};
 let stopping = false;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const elapsedMs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
 
-async function startWorld(): Promise<Required<World>> {
-  world.redisPrefix = uniqueRedisPrefix('bench-publish');
-  world.db = await createTestDatabase('bench_publish');
-  await migrateDatabase({ databaseUrl: world.db.url });
-  world.fake = await startFakeSlack();
-  const config = testConfig({
-    DATABASE_URL: world.db.url,
-    REDIS_PREFIX: world.redisPrefix,
-    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    SLACK_API_URL: world.fake.url,
-    SLACK_ANNOUNCEMENTS_CHANNEL: ANNOUNCEMENTS_CHANNEL,
-    STATUS_PAGE_TITLE: 'Harness',
-    STATUS_PAGE_TIMEZONE: 'America/Los_Angeles',
-    LOG_LEVEL: 'warn',
+function startWorld() {
+  return inProcessApp({
+    databaseLabel: 'bench_publish',
+    redisLabel: 'bench-publish',
+    role: 'all',
+    env: { STATUS_PAGE_TITLE: 'Harness', STATUS_PAGE_TIMEZONE: 'America/Los_Angeles' },
+    startOptions: () => ({ components: loadComponentsFile(path.join(ROOT, 'components.example.yml')) }),
+    pool: { max: 2, applicationName: 'sitrep-bench-publish' },
   });
-  // As in bench/slack.ts: the tests' bootSitrep() logs at debug whatever LOG_LEVEL says.
-  world.logs = captureLogs({ secrets: config.secrets, level: config.logLevel });
-  world.sitrep = await startSitrep(config, 'all', world.logs.logger, {
-    components: loadComponentsFile(path.join(ROOT, 'components.example.yml')),
-  });
-  await world.sitrep.booted;
-  world.baseUrl = `http://127.0.0.1:${world.sitrep.port}`;
-  const ready = await fetch(`${world.baseUrl}/readyz`);
-  if (ready.status !== 200) {
-    throw new Error(
-      `The app is not ready (/readyz ${ready.status}: ${await ready.text()})\n${world.logs.text()}`,
-    );
-  }
-  world.pool = new Pool({ connectionString: world.db.url, max: 2, application_name: 'sitrep-bench-publish' });
-  world.pool.on('error', () => undefined);
-  return world as Required<World>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-async function deleteRedisKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
-  redis.on('error', () => undefined);
-  let deleted = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
-
-let cleanupPromise: Promise<void> | undefined;
-
-function cleanUp(): Promise<void> {
-  cleanupPromise ??= (async () => {
-    const step = async (what: string, fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-      } catch (error) {
-        console.error(`Cleanup: could not ${what}: ${(error as Error).message}`);
-      }
-    };
-    const { pool, sitrep, fake, db, redisPrefix } = world;
-    if (pool) await step('close the benchmark pool', () => pool.end());
-    if (sitrep) await step('stop the app', () => withTimeout(sitrep.stop(), STOP_TIMEOUT_MS, 'app stop'));
-    if (fake) await step('close the fake Slack', () => fake.close());
-    if (db) await step(`drop database ${db.name}`, () => db.drop());
-    if (redisPrefix) await step(`delete Redis keys ${redisPrefix}:*`, () => deleteRedisKeys(redisPrefix));
-  })();
-  return cleanupPromise;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -324,7 +227,7 @@ class IncidentsWatcher {
 // ---------------------------------------------------------------------------------------------
 // Requests.
 
-async function declare(w: Required<World>, viewId: string, title: string, componentIds: string[]) {
+async function declare(w: InProcessApp, viewId: string, title: string, componentIds: string[]) {
   const response = await sendViewSubmission(w.baseUrl, {
     callbackId: VIEW_IDS.declare,
     viewId,
@@ -379,7 +282,7 @@ interface Sample {
 }
 
 async function submitAndWatch(
-  w: Required<World>,
+  w: InProcessApp,
   watcher: IncidentsWatcher,
   incidentId: string,
   viewId: string,
@@ -414,23 +317,6 @@ async function submitAndWatch(
 // ---------------------------------------------------------------------------------------------
 // Statistics and report.
 
-/** Nearest-rank percentile: always a value that was actually measured. */
-function percentile(sorted: number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
-const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
-
-function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const pad = (cell: string, i: number) =>
-    rightAligned[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0);
-  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (rightAligned[i] ? `${'-'.repeat(Math.max(w - 1, 2))}:` : '-'.repeat(w))).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
-
 function statsRow(label: string, values: number[]): string[] {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
@@ -444,19 +330,6 @@ function statsRow(label: string, values: number[]): string[] {
     fixed(sorted[sorted.length - 1] ?? Number.NaN),
   ];
 }
-
-function machineDescription(): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
-  const memoryGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
-  return `${model}, ${cpus.length} cores, ${memoryGiB} GiB RAM, Node ${process.version} (${process.platform} ${process.arch})`;
-}
-
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' / ');
 
 function commandLine(options: Options): string {
   const flags = [
@@ -479,21 +352,21 @@ async function outboxBacklog(pool: Pool): Promise<number> {
 }
 
 async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!stopping) {
-    if (await probe()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
+  await pollUntil(probe, {
+    timeoutMs,
+    intervalMs: 50,
+    stopped: () => stopping,
+    onTimeout: () => new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`),
+  });
 }
 
-async function measure(options: Options): Promise<number> {
+async function measure(options: Options, app: ReturnType<typeof startWorld>): Promise<number> {
   const log = (message: string) => console.error(message);
   const date = new Date().toISOString();
   const loadBefore = loadAverage();
   const run = randomBytes(4).toString('hex');
   log('Booting the app (role all) with a fake Slack on 127.0.0.1 ...');
-  const w = await startWorld();
+  const w = await app.start();
   log(`App listening at ${w.baseUrl}, database ${w.db.name}, Redis prefix ${w.redisPrefix}`);
 
   const componentIds = (
@@ -614,8 +487,7 @@ async function measure(options: Options): Promise<number> {
     );
     const changed = watcher.stats.changedMs;
     const tenth = Math.max(1, Math.floor(changed.length / 10));
-    const calls: Record<string, number> = {};
-    for (const call of w.fake.calls) calls[call.method] = (calls[call.method] ?? 0) + 1;
+    const calls = callsByMethod(w.fake);
     const problems = w.logs
       .entries()
       .filter((e) => e.level === 'warn' || e.level === 'error' || e.level === 'fatal');
@@ -687,19 +559,14 @@ export async function run(args: string[]): Promise<number> {
     console.error(`${options}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: stopping the clients and the app, dropping the database`);
+  const app = startWorld();
+  const stop = () => {
     stopping = true;
-    void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await measure(options);
-  } finally {
-    stopping = true;
-    await cleanUp();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+  return runWithCleanup(() => measure(options, app), {
+    signalMessage: 'stopping the clients and the app, dropping the database',
+    onSignal: stop,
+    onFinish: stop,
+    cleanUp: app.cleanUp,
+  });
 }

@@ -28,32 +28,19 @@
  * database, delete the Redis keys under the run's prefix. Only 127.0.0.1 is contacted.
  * Results are printed, never asserted: copy them into BENCHMARKS.md.
  */
-import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
-import { Pool } from 'pg';
-import { migrateDatabase } from '../src/db/migrate';
-import { startSitrep, type RunningSitrep } from '../src/runtime/start';
+import type { Pool } from 'pg';
 import { INPUT_IDS, VIEW_IDS } from '../src/slack/ids';
-import { testConfig } from '../test/support/config';
-import {
-  createTestDatabase,
-  REDIS_URL,
-  uniqueRedisPrefix,
-  type TestDatabase,
-} from '../test/support/database';
-import { startFakeSlack, type FakeSlack } from '../test/support/fake-slack';
-import { captureLogs, type CapturedLog } from '../test/support/log-capture';
-import { ANNOUNCEMENTS_CHANNEL } from '../test/support/slack-e2e';
 import {
   checkboxValue,
   selectValue,
   sendViewSubmission,
-  TEST_BOT_TOKEN,
-  TEST_SIGNING_SECRET,
   textValue,
   userValue,
 } from '../test/support/slack-requests';
+import { callsByMethod, inProcessApp, type InProcessApp } from './support/app';
+import { runWithCleanup } from './support/cleanup';
+import { loadAverage, machineDescription, markdownTable, percentile } from './support/report';
 
 const DEFAULT_SECONDS = 30;
 const DEFAULT_CLIENTS = 50;
@@ -63,7 +50,6 @@ const TARGET_P99_MS = 100;
 const TARGET_CLIENTS = 50;
 /** Slack shows the user an error when the ack takes longer than this. */
 const SLACK_ACK_LIMIT_MS = 3000;
-const STOP_TIMEOUT_MS = 20_000;
 const SAMPLE_INTERVAL_MS = 500;
 /** Event-loop delay sampling interval; the histogram's values include it, so it is subtracted. */
 const EVENT_LOOP_RESOLUTION_MS = 10;
@@ -107,106 +93,17 @@ function parseOptions(args: string[]): Options | string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The world: database, fake Slack, app. Tracked so cleanUp() can undo whatever was made.
+// The world: database, fake Slack, app (bench/support/app.ts), undone by cleanUp().
 
-interface World {
-  db?: TestDatabase;
-  fake?: FakeSlack;
-  sitrep?: RunningSitrep;
-  logs?: CapturedLog;
-  baseUrl?: string;
-  redisPrefix?: string;
-  benchPool?: Pool;
-}
-
-const world: World = {};
 let stopping = false;
 
-async function startWorld(role: Options['role']): Promise<Required<World>> {
-  const label = 'bench_slack';
-  world.redisPrefix = uniqueRedisPrefix('bench-slack');
-  world.db = await createTestDatabase(label);
-  await migrateDatabase({ databaseUrl: world.db.url });
-  world.fake = await startFakeSlack();
-  const config = testConfig({
-    DATABASE_URL: world.db.url,
-    REDIS_PREFIX: world.redisPrefix,
-    SLACK_BOT_TOKEN: TEST_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-    SLACK_API_URL: world.fake.url,
-    SLACK_ANNOUNCEMENTS_CHANNEL: ANNOUNCEMENTS_CHANNEL,
-    LOG_LEVEL: 'warn',
+function startWorld(role: Options['role']) {
+  return inProcessApp({
+    databaseLabel: 'bench_slack',
+    redisLabel: 'bench-slack',
+    role,
+    pool: { max: 4, applicationName: BENCH_APPLICATION_NAME },
   });
-  // bootSitrep() (test/support/sitrep-harness.ts) captures logs at debug whatever LOG_LEVEL says;
-  // this is the same boot with the logger at the configured level.
-  world.logs = captureLogs({ secrets: config.secrets, level: config.logLevel });
-  world.sitrep = await startSitrep(config, role, world.logs.logger);
-  await world.sitrep.booted;
-  world.baseUrl = `http://127.0.0.1:${world.sitrep.port}`;
-  // A failed boot is only logged; measuring "not ready" answers would be meaningless.
-  const ready = await fetch(`${world.baseUrl}/readyz`);
-  if (ready.status !== 200) {
-    throw new Error(
-      `The app is not ready (/readyz ${ready.status}: ${await ready.text()})\n${world.logs.text()}`,
-    );
-  }
-  world.benchPool = new Pool({
-    connectionString: world.db.url,
-    max: 4,
-    application_name: BENCH_APPLICATION_NAME,
-  });
-  world.benchPool.on('error', () => undefined);
-  return world as Required<World>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-async function deleteRedisKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
-  redis.on('error', () => undefined);
-  let deleted = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
-
-let cleanupPromise: Promise<void> | undefined;
-
-/** Undoes everything startWorld() made, step by step; safe to call more than once. */
-function cleanUp(): Promise<void> {
-  cleanupPromise ??= (async () => {
-    const step = async (what: string, fn: () => Promise<unknown>) => {
-      try {
-        await fn();
-      } catch (error) {
-        console.error(`Cleanup: could not ${what}: ${(error as Error).message}`);
-      }
-    };
-    const { benchPool, sitrep, fake, db, redisPrefix } = world;
-    if (benchPool) await step('close the benchmark pool', () => benchPool.end());
-    if (sitrep) await step('stop the app', () => withTimeout(sitrep.stop(), STOP_TIMEOUT_MS, 'app stop'));
-    if (fake) await step('close the fake Slack', () => fake.close());
-    if (db) await step(`drop database ${db.name}`, () => db.drop());
-    if (redisPrefix) await step(`delete Redis keys ${redisPrefix}:*`, () => deleteRedisKeys(redisPrefix));
-  })();
-  return cleanupPromise;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,7 +199,7 @@ async function incidentIdFor(pool: Pool, viewId: string): Promise<string | undef
 }
 
 /** One declare (maybe delivered twice), then one update of the incident it declared. */
-async function loop(w: Required<World>, tally: Tally, client: string, n: number): Promise<void> {
+async function loop(w: InProcessApp, tally: Tally, client: string, n: number): Promise<void> {
   const viewId = `V-bench-${client}-${n}`;
   const title = `Bench ${client}-${n} checkout errors`;
   tally.declareViewIds.add(viewId);
@@ -319,7 +216,7 @@ async function loop(w: Required<World>, tally: Tally, client: string, n: number)
   }
   if (!isOk(first) || first.rejected || stopping) return;
 
-  const incidentId = await incidentIdFor(w.benchPool, viewId);
+  const incidentId = await incidentIdFor(w.pool, viewId);
   if (!incidentId) {
     tally.lookupMisses += 1;
     return;
@@ -329,7 +226,7 @@ async function loop(w: Required<World>, tally: Tally, client: string, n: number)
   await timed('update', tally, () => postUpdate(w.baseUrl, updateViewId, incidentId));
 }
 
-async function client(w: Required<World>, tally: Tally, index: number, deadline: bigint): Promise<void> {
+async function client(w: InProcessApp, tally: Tally, index: number, deadline: bigint): Promise<void> {
   for (let n = 1; !stopping && process.hrtime.bigint() < deadline; n++) {
     await loop(w, tally, `c${index}`, n);
   }
@@ -383,22 +280,7 @@ function sampleConnections(pool: Pool, database: string, samples: ConnectionSamp
 // ---------------------------------------------------------------------------------------------
 // Statistics and report.
 
-/** Nearest-rank percentile: always a value that was actually measured. */
-function percentile(sorted: number[], p: number): number {
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[rank - 1] ?? Number.NaN;
-}
-
 const fixed = (value: number, digits = 1) => (Number.isNaN(value) ? '-' : value.toFixed(digits));
-
-function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const pad = (cell: string, i: number) =>
-    rightAligned[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0);
-  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (rightAligned[i] ? `${'-'.repeat(Math.max(w - 1, 2))}:` : '-'.repeat(w))).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
 
 function latencyRow(label: string, samples: Sample[], seconds: number): string[] {
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -412,19 +294,6 @@ function latencyRow(label: string, samples: Sample[], seconds: number): string[]
     fixed(sorted[sorted.length - 1] ?? Number.NaN),
   ];
 }
-
-function machineDescription(): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
-  const memoryGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
-  return `${model}, ${cpus.length} cores, ${memoryGiB} GiB RAM, Node ${process.version} (${process.platform} ${process.arch})`;
-}
-
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' / ');
 
 function commandLine(options: Options): string {
   const flags = [
@@ -607,12 +476,12 @@ function report(r: RunResult): string {
 /** How late a timer ran, in ms, from a monitorEventLoopDelay value (ns, interval included). */
 const lateBy = (ns: number) => Math.max(0, ns / 1e6 - EVENT_LOOP_RESOLUTION_MS);
 
-async function measure(options: Options): Promise<number> {
+async function measure(options: Options, app: ReturnType<typeof startWorld>): Promise<number> {
   const log = (message: string) => console.error(message);
   const date = new Date().toISOString();
   const loadBefore = loadAverage();
   log(`Booting the app (role ${options.role}) with a fake Slack on 127.0.0.1 ...`);
-  const w = await startWorld(options.role);
+  const w = await app.start();
   log(`App listening at ${w.baseUrl}, database ${w.db.name}, Redis prefix ${w.redisPrefix}`);
 
   const warmUp = newTally();
@@ -623,7 +492,7 @@ async function measure(options: Options): Promise<number> {
   log(`Measuring: ${options.clients} clients for ${options.seconds} s ...`);
   const tally = newTally();
   const connections: ConnectionSample[] = [];
-  const stopSampling = sampleConnections(w.benchPool, w.db.name, connections);
+  const stopSampling = sampleConnections(w.pool, w.db.name, connections);
   const eventLoop = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   eventLoop.enable();
   const cpuBefore = process.cpuUsage();
@@ -652,10 +521,9 @@ async function measure(options: Options): Promise<number> {
     updateViewIds: new Set([...warmUp.updateViewIds, ...tally.updateViewIds]),
     lookupMisses: warmUp.lookupMisses + tally.lookupMisses,
   };
-  const verification = await verify(w.benchPool, all);
+  const verification = await verify(w.pool, all);
 
-  const fakeSlackCalls: Record<string, number> = {};
-  for (const call of w.fake.calls) fakeSlackCalls[call.method] = (fakeSlackCalls[call.method] ?? 0) + 1;
+  const fakeSlackCalls = callsByMethod(w.fake);
   const entries = w.logs.entries();
   const problems = entries.filter((e) => e.level === 'warn' || e.level === 'error' || e.level === 'fatal');
   const first = problems[0];
@@ -701,19 +569,14 @@ export async function run(args: string[]): Promise<number> {
     return EXIT_USAGE;
   }
 
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: stopping the clients and the app, dropping the database`);
+  const app = startWorld(options.role);
+  const stop = () => {
     stopping = true;
-    void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await measure(options);
-  } finally {
-    stopping = true;
-    await cleanUp();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+  return runWithCleanup(() => measure(options, app), {
+    signalMessage: 'stopping the clients and the app, dropping the database',
+    onSignal: stop,
+    onFinish: stop,
+    cleanUp: app.cleanUp,
+  });
 }

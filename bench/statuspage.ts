@@ -45,8 +45,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import { loadComponentsFile } from '../src/config/components-file';
 import { migrateDatabase } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
@@ -55,13 +53,21 @@ import type { Stage } from '../src/domain/stages';
 import { applyIncidentCommand } from '../src/services/apply-incident-command';
 import { declareIncident } from '../src/services/declare-incident';
 import { syncComponents } from '../src/services/sync-components';
+import { buildApp, MAIN, ROOT, stopChildProcess } from './support/child';
+import {
+  cleanupStep,
+  createDatabase,
+  deleteRedisKeys,
+  dropDatabase,
+  once,
+  POSTGRES_SERVER,
+  runWithCleanup,
+} from './support/cleanup';
+import { pollUntil, sleep } from './support/poll';
+import { fixed, loadAverage, machineDescription, markdownTable } from './support/report';
 
-const ROOT = path.resolve(__dirname, '..');
-const MAIN = path.join(ROOT, 'dist', 'main.js');
 const COMPONENTS_FILE = path.join(ROOT, 'components.example.yml');
 const NGINX = '/usr/sbin/nginx';
-const POSTGRES_SERVER = 'postgresql://postgres@127.0.0.1:5432';
-const ADMIN_URL = `${POSTGRES_SERVER}/postgres`;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 const DEFAULT_SECONDS = 20;
@@ -128,40 +134,6 @@ interface World {
 const world: World = {};
 let stopping = false;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function deleteRedisKeys(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true });
-  redis.on('error', () => undefined);
-  let deleted = 0;
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
-
 /** Starts a child whose stdout and stderr lines are kept (the last 50) for error messages. */
 function startChild(command: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -188,49 +160,26 @@ function startChild(command: string, args: string[], env: NodeJS.ProcessEnv): Ch
 }
 
 /** SIGTERM, then SIGKILL if the child has not exited within STOP_TIMEOUT_MS. */
-async function stopChild(child: Child, name: string): Promise<void> {
-  if (child.hasExited()) return;
-  child.process.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    child.exited.then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    console.error(
-      `${name} (pid ${child.process.pid}) ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`,
-    );
-    child.process.kill('SIGKILL');
-    await child.exited;
-  }
+function stopChild(child: Child, name: string): Promise<void> {
+  return stopChildProcess(
+    child.process,
+    child.exited,
+    child.hasExited,
+    STOP_TIMEOUT_MS,
+    `${name} (pid ${child.process.pid}) ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`,
+  );
 }
 
-let cleanupPromise: Promise<void> | undefined;
-
-function cleanUp(): Promise<void> {
-  cleanupPromise ??= (async () => {
-    const step = async (what: string, fn: () => Promise<unknown> | unknown) => {
-      try {
-        await fn();
-      } catch (error) {
-        console.error(`Cleanup: could not ${what}: ${(error as Error).message}`);
-      }
-    };
-    const { nginx, app, database, redisPrefix, tempDir } = world;
-    if (nginx) await step('stop nginx', () => stopChild(nginx, 'nginx'));
-    if (app) await step('stop the app', () => stopChild(app, 'the app'));
-    if (database)
-      await step(`drop database ${database}`, () =>
-        admin(`DROP DATABASE IF EXISTS ${quoteIdentifier(database)} WITH (FORCE)`),
-      );
-    if (redisPrefix) await step(`delete Redis keys ${redisPrefix}:*`, () => deleteRedisKeys(redisPrefix));
-    if (tempDir) await step(`remove ${tempDir}`, () => rmSync(tempDir, { recursive: true, force: true }));
-  })();
-  return cleanupPromise;
-}
+const cleanUp = once(async () => {
+  const { nginx, app, database, redisPrefix, tempDir } = world;
+  if (nginx) await cleanupStep('stop nginx', () => stopChild(nginx, 'nginx'));
+  if (app) await cleanupStep('stop the app', () => stopChild(app, 'the app'));
+  if (database) await cleanupStep(`drop database ${database}`, () => dropDatabase(database));
+  if (redisPrefix)
+    await cleanupStep(`delete Redis keys ${redisPrefix}:*`, () => deleteRedisKeys(REDIS_URL, redisPrefix));
+  if (tempDir)
+    await cleanupStep(`remove ${tempDir}`, () => rmSync(tempDir, { recursive: true, force: true }));
+});
 
 // ---------------------------------------------------------------------------------------------
 // Setup.
@@ -365,16 +314,18 @@ async function fetchStatus(url: string): Promise<number> {
 }
 
 async function waitUntil(what: string, timeoutMs: number, child: Child, probe: () => Promise<boolean>) {
-  const deadline = Date.now() + timeoutMs;
-  while (!stopping) {
-    if (await probe()) return;
-    if (child.hasExited())
-      throw new Error(`${what}: the process exited\n--- its last output ---\n${child.output.join('\n')}`);
-    if (Date.now() > deadline)
-      throw new Error(`${what}: not within ${timeoutMs} ms\n--- last output ---\n${child.output.join('\n')}`);
-    await sleep(POLL_INTERVAL_MS);
-  }
-  throw new Error('interrupted');
+  const done = await pollUntil(probe, {
+    timeoutMs,
+    intervalMs: POLL_INTERVAL_MS,
+    stopped: () => stopping,
+    check: () => {
+      if (child.hasExited())
+        throw new Error(`${what}: the process exited\n--- its last output ---\n${child.output.join('\n')}`);
+    },
+    onTimeout: () =>
+      new Error(`${what}: not within ${timeoutMs} ms\n--- last output ---\n${child.output.join('\n')}`),
+  });
+  if (!done) throw new Error('interrupted');
 }
 
 async function fetchBytes(url: string): Promise<{ body: Buffer; contentType: string }> {
@@ -606,30 +557,6 @@ async function measureTarget(target: Target, options: Options): Promise<Measurem
 // ---------------------------------------------------------------------------------------------
 // Report.
 
-const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
-
-function markdownTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
-  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const pad = (cell: string, i: number) =>
-    rightAligned[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0);
-  const line = (cells: string[]) => `| ${cells.map(pad).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (rightAligned[i] ? `${'-'.repeat(Math.max(w - 1, 2))}:` : '-'.repeat(w))).join(' | ')} |`;
-  return [line(header), rule, ...rows.map(line)].join('\n');
-}
-
-function machineDescription(): string {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.trim() ?? 'unknown CPU';
-  const memoryGiB = (os.totalmem() / 1024 ** 3).toFixed(1);
-  return `${model}, ${cpus.length} cores, ${memoryGiB} GiB RAM, Node ${process.version} (${process.platform} ${process.arch})`;
-}
-
-const loadAverage = () =>
-  os
-    .loadavg()
-    .map((value) => value.toFixed(2))
-    .join(' / ');
-
 function commandLine(options: Options): string {
   const flags = [
     ...(options.seconds === DEFAULT_SECONDS ? [] : [`--seconds ${options.seconds}`]),
@@ -744,25 +671,14 @@ async function measure(options: Options): Promise<number> {
   const loadBefore = loadAverage();
 
   ensureNginx();
-  if (options.build) {
-    log('$ npm run build');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
-    if (build.status !== 0) {
-      console.error(`npm run build failed (status ${build.status})`);
-      return 1;
-    }
-  }
-  if (!existsSync(MAIN)) {
-    console.error(`${MAIN} does not exist: run \`npm run build\` or drop --no-build`);
-    return 1;
-  }
+  if (!buildApp(options.build, ['ignore', 2, 2])) return 1;
 
   const suffix = randomBytes(4).toString('hex');
   world.database = `sitrep_bench_statuspage_${suffix}`;
   world.redisPrefix = `sitrep-bench-statuspage-${suffix}`;
   const databaseUrl = `${POSTGRES_SERVER}/${world.database}`;
   log(`Database ${world.database}: migrating and seeding two incidents ...`);
-  await admin(`CREATE DATABASE ${quoteIdentifier(world.database)}`);
+  await createDatabase(world.database);
   await migrateDatabase({ databaseUrl });
   const { seedId } = await seedIncidents(databaseUrl);
   if (stopping) return 130;
@@ -869,19 +785,13 @@ export async function run(args: string[]): Promise<number> {
     console.error(`${options}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const onSignal = (signal: NodeJS.Signals) => {
-    console.error(`\n${signal}: stopping nginx and the app, dropping the database`);
+  const stop = () => {
     stopping = true;
-    void cleanUp().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    return await measure(options);
-  } finally {
-    stopping = true;
-    await cleanUp();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-  }
+  return runWithCleanup(() => measure(options), {
+    signalMessage: 'stopping nginx and the app, dropping the database',
+    onSignal: stop,
+    onFinish: stop,
+    cleanUp,
+  });
 }
