@@ -1,17 +1,9 @@
 import path from 'node:path';
 import { loadComponentsFile } from '../../src/config/components-file';
-import { INPUT_IDS, VIEW_IDS } from '../../src/slack/ids';
+import { VIEW_IDS } from '../../src/slack/ids';
 import { FakeStatuspage } from '../support/fake-atlassian-statuspage';
 import { waitFor } from '../support/process';
-import {
-  checkboxValue,
-  multiSelectValue,
-  selectValue,
-  sendSlashCommand,
-  sendViewSubmission,
-  textValue,
-  userValue,
-} from '../support/slack-requests';
+import { declareFormValues, sendSlashCommand, sendViewSubmission } from '../support/slack-requests';
 import { startSlackWorld, type SlackWorld } from '../support/slack-e2e';
 
 jest.setTimeout(60000);
@@ -49,16 +41,11 @@ describe('publishing to Atlassian Statuspage as well (fake Statuspage REST API)'
       callbackId: VIEW_IDS.declare,
       viewId: 'V0ATL',
       privateMetadata: JSON.stringify({ originChannelId: null }),
-      values: {
-        [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue('SEI pages fail') },
-        [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
-        [INPUT_IDS.summary.block]: { [INPUT_IDS.summary.action]: textValue('We are looking into it.') },
-        [INPUT_IDS.components.block]: {
-          [INPUT_IDS.components.action]: multiSelectValue(components.map((c) => c.id)),
-        },
-        [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-        [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
-      },
+      values: declareFormValues({
+        title: 'SEI pages fail',
+        summary: 'We are looking into it.',
+        componentIds: components.map((c) => c.id),
+      }),
     });
     const created = await waitFor(
       async () => [...statuspage.incidents.values()][0],

@@ -2,6 +2,7 @@ import { VIEW_IDS, ACTION_IDS, INPUT_IDS, SHORTCUT_IDS } from '../../src/slack/i
 import { waitFor } from '../support/process';
 import {
   checkboxValue,
+  declareFormValues,
   reactionAddedEvent,
   selectValue,
   sendBlockAction,
@@ -10,7 +11,6 @@ import {
   sendSlashCommand,
   sendViewSubmission,
   textValue,
-  userValue,
 } from '../support/slack-requests';
 import { ANNOUNCEMENTS_CHANNEL, startSlackWorld, type SlackWorld } from '../support/slack-e2e';
 
@@ -35,15 +35,7 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
       callbackId: VIEW_IDS.declare,
       viewId,
       privateMetadata: JSON.stringify({ originChannelId: 'C0GENERAL' }),
-      values: {
-        [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(title) },
-        [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
-        [INPUT_IDS.summary.block]: { [INPUT_IDS.summary.action]: textValue('Pages fail to load.') },
-        [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-        [INPUT_IDS.options.block]: {
-          [INPUT_IDS.options.action]: checkboxValue(extra.private ? ['private'] : []),
-        },
-      },
+      values: declareFormValues({ title, summary: 'Pages fail to load.', isPrivate: extra.private }),
     });
     return response;
   }

@@ -5,12 +5,11 @@ import { INPUT_IDS, VIEW_IDS } from '../../src/slack/ids';
 import { waitFor } from '../support/process';
 import {
   checkboxValue,
-  multiSelectValue,
+  declareFormValues,
   selectValue,
   sendSlashCommand,
   sendViewSubmission,
   textValue,
-  userValue,
 } from '../support/slack-requests';
 import { ANNOUNCEMENTS_CHANNEL, startSlackWorld, type SlackWorld } from '../support/slack-e2e';
 
@@ -83,14 +82,7 @@ describe('replaying the seed incident through Slack', () => {
       viewId: 'V0SEED',
       userId: 'U0DECLARER',
       privateMetadata: JSON.stringify({ originChannelId: 'C0ONCALL' }),
-      values: {
-        [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(SEED.title) },
-        [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
-        [INPUT_IDS.summary.block]: { [INPUT_IDS.summary.action]: textValue(SEED.investigating) },
-        [INPUT_IDS.components.block]: { [INPUT_IDS.components.action]: multiSelectValue(componentIds) },
-        [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-        [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
-      },
+      values: declareFormValues({ title: SEED.title, summary: SEED.investigating, componentIds }),
     });
     expect(declared.status).toBe(200);
     const [created] = await world.calls('conversations.create');

@@ -1,13 +1,10 @@
-import { INPUT_IDS, VIEW_IDS } from '../../src/slack/ids';
+import { VIEW_IDS } from '../../src/slack/ids';
 import { waitFor } from '../support/process';
 import {
-  checkboxValue,
+  declareFormValues,
   postSigned,
-  selectValue,
   sendSlashCommand,
   sendViewSubmission,
-  textValue,
-  userValue,
 } from '../support/slack-requests';
 import { ANNOUNCEMENTS_CHANNEL, startSlackWorld, type SlackWorld } from '../support/slack-e2e';
 
@@ -28,12 +25,7 @@ describe('Slack failures and bad requests', () => {
       callbackId: VIEW_IDS.declare,
       viewId: `V0FAIL${views}`,
       privateMetadata: JSON.stringify({ originChannelId: null }),
-      values: {
-        [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(title) },
-        [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV3') },
-        [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-        [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
-      },
+      values: declareFormValues({ title, severity: 'SEV3' }),
     });
     expect(response.status).toBe(200);
     const [row] = await world.db.query<{ id: string; number: number }>(

@@ -6,11 +6,10 @@ import { INPUT_IDS, VIEW_IDS } from '../../src/slack/ids';
 import { waitFor } from '../support/process';
 import {
   checkboxValue,
-  multiSelectValue,
+  declareFormValues,
   selectValue,
   sendViewSubmission,
   textValue,
-  userValue,
 } from '../support/slack-requests';
 import { startSlackWorld, type SlackWorld } from '../support/slack-e2e';
 
@@ -114,14 +113,7 @@ describe('the public incident page in a real browser', () => {
       callbackId: VIEW_IDS.declare,
       viewId: 'V0BROWSER',
       privateMetadata: JSON.stringify({ originChannelId: null }),
-      values: {
-        [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(SEED.title) },
-        [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
-        [INPUT_IDS.summary.block]: { [INPUT_IDS.summary.action]: textValue(SEED.investigating) },
-        [INPUT_IDS.components.block]: { [INPUT_IDS.components.action]: multiSelectValue(componentIds) },
-        [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-        [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
-      },
+      values: declareFormValues({ title: SEED.title, summary: SEED.investigating, componentIds }),
     });
     expect(declared.status).toBe(200);
     const [incident] = await world.db.query<{ id: string }>(

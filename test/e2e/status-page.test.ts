@@ -12,12 +12,11 @@ import { INPUT_IDS, VIEW_IDS } from '../../src/slack/ids';
 import { waitFor } from '../support/process';
 import {
   checkboxValue,
-  multiSelectValue,
+  declareFormValues,
   selectValue,
   sendSlashCommand,
   sendViewSubmission,
   textValue,
-  userValue,
 } from '../support/slack-requests';
 import { startSlackWorld, type SlackWorld } from '../support/slack-e2e';
 
@@ -57,20 +56,12 @@ describe('public status page fed by Slack updates (real pipeline: outbox → Bul
       callbackId: VIEW_IDS.declare,
       viewId,
       privateMetadata: JSON.stringify({ originChannelId: null }),
-      values: {
-        [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(title) },
-        [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
-        [INPUT_IDS.summary.block]: {
-          [INPUT_IDS.summary.action]: textValue('Pages <script>alert(1)</script> & errors.'),
-        },
-        [INPUT_IDS.components.block]: {
-          [INPUT_IDS.components.action]: multiSelectValue(rows.map((r) => r.id)),
-        },
-        [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-        [INPUT_IDS.options.block]: {
-          [INPUT_IDS.options.action]: checkboxValue(isPrivate ? ['private'] : []),
-        },
-      },
+      values: declareFormValues({
+        title,
+        summary: 'Pages <script>alert(1)</script> & errors.',
+        componentIds: rows.map((r) => r.id),
+        isPrivate,
+      }),
     });
     const [row] = await world.db.query<{ id: string }>(
       'SELECT id FROM "Incident" WHERE "idempotencyKey" = $1',

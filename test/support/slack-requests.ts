@@ -6,6 +6,7 @@
  * auth.test answer, so Bolt sees one consistent workspace.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { INPUT_IDS } from '../../src/slack/ids';
 import {
   FAKE_APP_ID,
   FAKE_BOT_ID,
@@ -414,4 +415,37 @@ export function sendUrlVerification(
 ): Promise<Response> {
   const body = JSON.stringify({ token: TEST_VERIFICATION_TOKEN, challenge, type: 'url_verification' });
   return postSigned(eventsUrl(baseUrl), body, 'application/json', options);
+}
+
+/* ---- the declare modal's values ---- */
+
+export interface DeclareForm {
+  title: string;
+  severity?: string;
+  summary?: string;
+  componentIds?: string[];
+  leadId?: string;
+  isPrivate?: boolean;
+}
+
+/** The declare modal's `state.values` as Slack sends them on submit (lead U0LEAD, SEV2 by default). */
+export function declareFormValues(form: DeclareForm): ViewStateValues {
+  return {
+    [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(form.title) },
+    [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue(form.severity ?? 'SEV2') },
+    ...(form.summary !== undefined
+      ? { [INPUT_IDS.summary.block]: { [INPUT_IDS.summary.action]: textValue(form.summary) } }
+      : {}),
+    ...(form.componentIds
+      ? {
+          [INPUT_IDS.components.block]: {
+            [INPUT_IDS.components.action]: multiSelectValue(form.componentIds),
+          },
+        }
+      : {}),
+    [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue(form.leadId ?? 'U0LEAD') },
+    [INPUT_IDS.options.block]: {
+      [INPUT_IDS.options.action]: checkboxValue(form.isPrivate ? ['private'] : []),
+    },
+  };
 }
