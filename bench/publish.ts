@@ -36,11 +36,10 @@ import { loadComponentsFile } from '../src/config/components-file';
 import { INPUT_IDS, VIEW_IDS } from '../src/slack/ids';
 import {
   checkboxValue,
-  multiSelectValue,
+  declareFormValues,
   selectValue,
   sendViewSubmission,
   textValue,
-  userValue,
 } from '../test/support/slack-requests';
 import { callsByMethod, inProcessApp, type InProcessApp } from './support/app';
 import { ROOT } from './support/child';
@@ -232,16 +231,11 @@ async function declare(w: InProcessApp, viewId: string, title: string, component
     callbackId: VIEW_IDS.declare,
     viewId,
     privateMetadata: JSON.stringify({ originChannelId: null }),
-    values: {
-      [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(title) },
-      [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
-      [INPUT_IDS.summary.block]: {
-        [INPUT_IDS.summary.action]: textValue(`We are investigating ${title.toLowerCase()}.`),
-      },
-      [INPUT_IDS.components.block]: { [INPUT_IDS.components.action]: multiSelectValue(componentIds) },
-      [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-      [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
-    },
+    values: declareFormValues({
+      title,
+      summary: `We are investigating ${title.toLowerCase()}.`,
+      componentIds,
+    }),
   });
   const body = await response.text();
   if (!response.ok || body.includes('response_action')) throw new Error(`declare ${viewId}: ${body}`);

@@ -33,10 +33,10 @@ import type { Pool } from 'pg';
 import { INPUT_IDS, VIEW_IDS } from '../src/slack/ids';
 import {
   checkboxValue,
+  declareFormValues,
   selectValue,
   sendViewSubmission,
   textValue,
-  userValue,
 } from '../test/support/slack-requests';
 import { callsByMethod, inProcessApp, type InProcessApp } from './support/app';
 import { runWithCleanup } from './support/cleanup';
@@ -165,13 +165,7 @@ function declare(baseUrl: string, viewId: string, title: string): Promise<Respon
     callbackId: VIEW_IDS.declare,
     viewId,
     privateMetadata: JSON.stringify({ originChannelId: 'C0GENERAL' }),
-    values: {
-      [INPUT_IDS.title.block]: { [INPUT_IDS.title.action]: textValue(title) },
-      [INPUT_IDS.severity.block]: { [INPUT_IDS.severity.action]: selectValue('SEV2') },
-      [INPUT_IDS.summary.block]: { [INPUT_IDS.summary.action]: textValue('Pages fail to load.') },
-      [INPUT_IDS.lead.block]: { [INPUT_IDS.lead.action]: userValue('U0LEAD') },
-      [INPUT_IDS.options.block]: { [INPUT_IDS.options.action]: checkboxValue([]) },
-    },
+    values: declareFormValues({ title, summary: 'Pages fail to load.' }),
   });
 }
 
