@@ -62,6 +62,11 @@ export function createJobRuntime(deps: {
       new Queue(name, { connection: producer, prefix }),
     ]),
   );
+  // Without a listener BullMQ prints connection errors to stderr, outside the JSON log. A Redis
+  // outage is already reported by /readyz, so the details go to debug.
+  const onQueueError = (error: Error) =>
+    logger.debug({ err: error, event: 'queue_error' }, `Queue error: ${error.message}`);
+  for (const queue of queues.values()) queue.on('error', onQueueError);
   const relay = new OutboxRelay({
     prisma,
     logger,
@@ -75,6 +80,7 @@ export function createJobRuntime(deps: {
   if (workerConnection) {
     // On the fail-fast connection: scheduling must not hang boot (or shutdown) while Redis is down.
     maintenanceQueue = createMaintenanceQueue({ connection: producer, prefix });
+    maintenanceQueue.on('error', onQueueError);
     const slack = config.slack ? createJobSlackClient(config.slack) : undefined;
     const pageUrl = config.statusPage.url;
     const base: Omit<OutboxWorkerDeps, 'queueName' | 'handlers'> = {
