@@ -1,5 +1,10 @@
 import { readLocalMigrations } from '../../src/db/migrations-directory';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../support/database';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  uniqueRedisPrefix,
+  type TestDatabase,
+} from '../support/database';
 import { spawnSitrep, waitFor } from '../support/process';
 
 jest.setTimeout(60000);
@@ -79,14 +84,16 @@ describe('the sitrep process', () => {
         }
       } finally {
         for (const proc of procs) if (proc.child.exitCode === null) proc.child.kill('SIGKILL');
+        await deleteRedisPrefix(prefix);
       }
     });
   });
 
   it('shuts down cleanly on a SIGTERM that arrives while it is still booting', async () => {
     const db = await createTestDatabase('process_early', { create: false });
+    const prefix = uniqueRedisPrefix('early');
     try {
-      const proc = spawnSitrep(['all'], { DATABASE_URL: db.url, REDIS_PREFIX: uniqueRedisPrefix('early') });
+      const proc = spawnSitrep(['all'], { DATABASE_URL: db.url, REDIS_PREFIX: prefix });
       // The first log line comes before the HTTP server and long before migrations are done.
       await waitFor(async () => (proc.stdout.length > 0 ? true : undefined), 20000, 'first log line');
       proc.child.kill('SIGTERM');
@@ -95,6 +102,7 @@ describe('the sitrep process', () => {
       expect(events).toEqual(expect.arrayContaining(['stopping', 'stopped']));
     } finally {
       await db.drop();
+      await deleteRedisPrefix(prefix);
     }
   });
 });

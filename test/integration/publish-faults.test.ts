@@ -4,7 +4,12 @@ import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
 import { applyIncidentCommand } from '../../src/services/apply-incident-command';
 import { declareIncident } from '../../src/services/declare-incident';
 import { loadStatusSnapshot } from '../../src/statuspage/load-snapshot';
-import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from '../support/database';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  uniqueRedisPrefix,
+  type TestDatabase,
+} from '../support/database';
 import { spawnSitrep, waitFor, type SitrepProcess } from '../support/process';
 
 jest.setTimeout(120000);
@@ -19,6 +24,7 @@ describe('publishing under worker faults (real processes, PostgreSQL and Redis)'
   let pool: ReturnType<typeof createPool>;
   let prisma: PrismaClient;
   const workers: SitrepProcess[] = [];
+  const prefixes: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('faults');
@@ -32,6 +38,7 @@ describe('publishing under worker faults (real processes, PostgreSQL and Redis)'
     await prisma.$disconnect();
     await pool.end();
     await db.drop();
+    await Promise.all(prefixes.map(deleteRedisPrefix));
   });
 
   async function postUpdates(incidentId: string, count: number, from: number) {
@@ -56,6 +63,7 @@ describe('publishing under worker faults (real processes, PostgreSQL and Redis)'
 
   it('publishes every update exactly once, in order, with two workers, a SIGKILL and a restart', async () => {
     const prefix = uniqueRedisPrefix('faults');
+    prefixes.push(prefix);
     // Short locks: a job cut off by the SIGKILL is taken over in seconds, not a minute.
     const env = { DATABASE_URL: db.url, REDIS_PREFIX: prefix, AUTO_MIGRATE: 'false', JOB_LOCK_MS: '2000' };
     workers.push(spawnSitrep(['worker'], env), spawnSitrep(['worker'], env));
@@ -113,6 +121,7 @@ describe('publishing under worker faults (real processes, PostgreSQL and Redis)'
 
   it('loses nothing when PostgreSQL drops every connection mid-burst (as in a restart)', async () => {
     const prefix = uniqueRedisPrefix('pgdrop');
+    prefixes.push(prefix);
     const worker = spawnSitrep(['worker'], {
       DATABASE_URL: db.url,
       REDIS_PREFIX: prefix,

@@ -62,3 +62,20 @@ export async function createTestDatabase(
 export function uniqueRedisPrefix(label: string): string {
   return `sitrep-test-${label}-${randomBytes(4).toString('hex')}`;
 }
+
+/** Removes every key a test wrote under its own prefix (only test prefixes, never a real one). */
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  if (!prefix.startsWith('sitrep-test-')) return;
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

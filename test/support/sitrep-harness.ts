@@ -6,6 +6,7 @@ import {
   type StartOptions,
 } from '../../src/runtime/start';
 import { testConfig } from './config';
+import { deleteRedisPrefix } from './database';
 import { captureLogs, type CapturedLog } from './log-capture';
 
 export interface SitrepUnderTest {
@@ -42,6 +43,7 @@ export async function bootSitrep(
       if (stopped) return;
       stopped = true;
       await sitrep.stop();
+      await deleteRedisPrefix(config.redisPrefix);
     },
   };
 }
