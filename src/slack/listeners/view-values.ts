@@ -103,7 +103,6 @@ export function parseUpdateSubmission(
 
 /** private_metadata comes back from the client: never trust it without parsing. */
 export const updateMetadataSchema = z.object({ incidentId: z.uuid(), version: z.number().int().min(1) });
-export const declareMetadataSchema = z.object({ originChannelId: z.string().nullable() });
 
 export function parseMetadata<T>(schema: z.ZodType<T>, raw: string): T | undefined {
   try {
