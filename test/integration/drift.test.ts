@@ -36,7 +36,7 @@ describe('drift between prisma/schema.prisma and prisma/migrations', () => {
       const schema = readFileSync(schemaPath, 'utf8');
       const changed = schema.replace(
         /model ActionItem \{\n/,
-        'model ActionItem {\n  priority Int @default(3)\n',
+        'model ActionItem {\n  effortPoints Int @default(3)\n',
       );
       expect(changed).not.toBe(schema);
       writeFileSync(schemaPath, changed);
@@ -49,7 +49,7 @@ describe('drift between prisma/schema.prisma and prisma/migrations', () => {
         schemaPath,
         migrationsDir,
       });
-      expect(sql).toMatch(/ALTER TABLE "ActionItem" ADD COLUMN\s+"priority" INTEGER NOT NULL DEFAULT 3/);
+      expect(sql).toMatch(/ALTER TABLE "ActionItem" ADD COLUMN\s+"effortPoints" INTEGER NOT NULL DEFAULT 3/);
     });
 
     it('db:check exits non-zero and prints the missing SQL', async () => {
@@ -65,7 +65,7 @@ describe('drift between prisma/schema.prisma and prisma/migrations', () => {
       await expect(failure).rejects.toMatchObject({
         code: 1,
         stderr: expect.stringMatching(
-          /has changes that no migration contains[\s\S]*"priority"[\s\S]*db:new-migration/,
+          /has changes that no migration contains[\s\S]*"effortPoints"[\s\S]*db:new-migration/,
         ),
       });
     });
@@ -81,7 +81,7 @@ describe('drift between prisma/schema.prisma and prisma/migrations', () => {
       expect(created?.folder).toBe('20990102030405_add_priority');
       expect(readdirSync(migrationsDir)).toContain('20990102030405_add_priority');
       expect(readFileSync(path.join(migrationsDir, created!.folder, 'migration.sql'), 'utf8')).toContain(
-        '"priority"',
+        '"effortPoints"',
       );
       await expect(
         diffMigrationsToSchema({ databaseUrl: POSTGRES_SERVER_URL, schemaPath, migrationsDir }),
