@@ -28,7 +28,7 @@
  * delete the Redis keys under the run's prefix, remove the temporary directory. Only 127.0.0.1 is
  * contacted. Results are printed, never asserted: copy them into BENCHMARKS.md.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync,
@@ -40,10 +40,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import { loadComponentsFile } from '../src/config/components-file';
 import { migrateDatabase } from '../src/db/migrate';
@@ -53,7 +51,16 @@ import type { Stage } from '../src/domain/stages';
 import { applyIncidentCommand } from '../src/services/apply-incident-command';
 import { declareIncident } from '../src/services/declare-incident';
 import { syncComponents } from '../src/services/sync-components';
-import { buildApp, MAIN, ROOT, stopChildProcess } from './support/child';
+import {
+  buildApp,
+  freePort,
+  MAIN,
+  processCpuSeconds,
+  ROOT,
+  startChild,
+  stopChild,
+  type Child,
+} from './support/child';
 import {
   cleanupStep,
   createDatabase,
@@ -77,7 +84,6 @@ const WARM_UP_SECONDS = 2;
 const TARGET_RATIO = 0.5;
 const BOOT_TIMEOUT_MS = 60_000;
 const PUBLISH_TIMEOUT_MS = 30_000;
-const STOP_TIMEOUT_MS = 20_000;
 const POLL_INTERVAL_MS = 50;
 const EXPECTED_PUBLISHED_UPDATES = 6;
 const EXIT_USAGE = 2;
@@ -116,13 +122,6 @@ function parseOptions(args: string[]): Options | string {
 // ---------------------------------------------------------------------------------------------
 // Everything this run creates, so cleanUp() can undo it whatever happened.
 
-interface Child {
-  process: ChildProcess;
-  exited: Promise<void>;
-  hasExited: () => boolean;
-  output: string[];
-}
-
 interface World {
   database?: string;
   redisPrefix?: string;
@@ -133,42 +132,6 @@ interface World {
 
 const world: World = {};
 let stopping = false;
-
-/** Starts a child whose stdout and stderr lines are kept (the last 50) for error messages. */
-function startChild(command: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const keep = (line: string) => {
-    output.push(line);
-    if (output.length > 50) output.shift();
-  };
-  createInterface({ input: child.stdout! }).on('line', keep);
-  createInterface({ input: child.stderr! }).on('line', keep);
-  let hasExited = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      hasExited = true;
-      resolve();
-    });
-    child.once('error', (error) => {
-      keep(`spawn error: ${error.message}`);
-      hasExited = true;
-      resolve();
-    });
-  });
-  return { process: child, exited, hasExited: () => hasExited, output };
-}
-
-/** SIGTERM, then SIGKILL if the child has not exited within STOP_TIMEOUT_MS. */
-function stopChild(child: Child, name: string): Promise<void> {
-  return stopChildProcess(
-    child.process,
-    child.exited,
-    child.hasExited,
-    STOP_TIMEOUT_MS,
-    `${name} (pid ${child.process.pid}) ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`,
-  );
-}
 
 const cleanUp = once(async () => {
   const { nginx, app, database, redisPrefix, tempDir } = world;
@@ -195,18 +158,6 @@ function ensureNginx(): void {
     if (!install()) throw new Error('apt-get install -y nginx failed');
   }
   if (!existsSync(NGINX)) throw new Error(`${NGINX} is still missing after apt-get install nginx`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const SEED = {
@@ -419,19 +370,6 @@ async function startNginx(documents: Document[]): Promise<{ baseUrl: string; ver
 
 // ---------------------------------------------------------------------------------------------
 // CPU accounting from /proc.
-
-const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux x64
-
-/** utime + stime of one process, in seconds (0 once it has gone). */
-function processCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
 
 /** The pid and its direct children (nginx: the master and its worker). */
 function processTree(pid: number): number[] {

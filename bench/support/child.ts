@@ -1,7 +1,9 @@
 /** The built app (`dist/main.js`) as a child process: building it and stopping a child. */
-import { spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const MAIN = path.join(ROOT, 'dist', 'main.js');
@@ -48,5 +50,77 @@ export async function stopChildProcess(
     console.error(killMessage);
     child.kill('SIGKILL');
     await exited;
+  }
+}
+
+/** A child process whose last 50 lines of stdout and stderr are kept for error messages. */
+export interface Child {
+  process: ChildProcess;
+  exited: Promise<void>;
+  hasExited: () => boolean;
+  output: string[];
+}
+
+const STOP_TIMEOUT_MS = 20_000;
+
+/** Starts a child whose stdout and stderr lines are kept (the last 50) for error messages. */
+export function startChild(command: string, args: string[], env: NodeJS.ProcessEnv): Child {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const keep = (line: string) => {
+    output.push(line);
+    if (output.length > 50) output.shift();
+  };
+  createInterface({ input: child.stdout! }).on('line', keep);
+  createInterface({ input: child.stderr! }).on('line', keep);
+  let hasExited = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      hasExited = true;
+      resolve();
+    });
+    child.once('error', (error) => {
+      keep(`spawn error: ${error.message}`);
+      hasExited = true;
+      resolve();
+    });
+  });
+  return { process: child, exited, hasExited: () => hasExited, output };
+}
+
+/** SIGTERM, then SIGKILL if the child has not exited within STOP_TIMEOUT_MS. */
+export function stopChild(child: Child, name: string): Promise<void> {
+  return stopChildProcess(
+    child.process,
+    child.exited,
+    child.hasExited,
+    STOP_TIMEOUT_MS,
+    `${name} (pid ${child.process.pid}) ignored SIGTERM for ${STOP_TIMEOUT_MS} ms; sending SIGKILL`,
+  );
+}
+
+/** A port nothing listens on right now, for a child that must be told its port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux x64
+
+/** utime + stime of one process, in seconds (0 once it has gone). */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
   }
 }

@@ -1,4 +1,17 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { SEVERITIES } from '../domain/severity';
+import { STAGES } from '../domain/stages';
+
+const IMPACT_VALUES = ['OPERATIONAL', 'DEGRADED_PERFORMANCE', 'PARTIAL_OUTAGE', 'MAJOR_OUTAGE'] as const;
+
+/** Who submitted a Slack modal, and when: the stored change carries this time, not the job's. */
+const submissionBase = {
+  v: z.literal(1),
+  viewId: z.string().min(1).max(255),
+  userId: z.string().min(1).max(40),
+  at: z.iso.datetime(),
+};
 
 /**
  * Outbox topics and their payloads. Contract: rows written by one build are read by the next
@@ -12,6 +25,32 @@ export const OUTBOX_PAYLOADS = {
   'statuspage.publish': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
   /** The same update sent on to Atlassian Statuspage, when configured; queued by the publish job. */
   'statuspage.atlassian': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
+  /** A validated declare modal, stored before the ack and declared by a job. */
+  'incident.declare_requested': z.object({
+    ...submissionBase,
+    submission: z.object({
+      title: z.string().min(1).max(250),
+      severity: z.enum(SEVERITIES),
+      summary: z.string().max(3000),
+      componentIds: z.array(z.uuid()).max(100),
+      leadId: z.string().min(1).max(40),
+      isPrivate: z.boolean(),
+    }),
+  }),
+  /** A validated update modal, stored before the ack and applied by a job. */
+  'incident.update_requested': z.object({
+    ...submissionBase,
+    incidentId: z.uuid(),
+    /** The incident's version when the modal was opened, to explain a rejection. */
+    openedAtVersion: z.number().int().min(1),
+    submission: z.object({
+      stage: z.enum(STAGES),
+      publicMessage: z.string().max(3000),
+      internalNote: z.string().max(3000),
+      notifySubscribers: z.boolean(),
+      componentImpacts: z.array(z.object({ componentId: z.uuid(), impact: z.enum(IMPACT_VALUES) })).max(100),
+    }),
+  }),
 } as const;
 
 export type OutboxTopic = keyof typeof OUTBOX_PAYLOADS;
@@ -29,4 +68,14 @@ export function outboxDraft<T extends OutboxTopic>(
   payload: OutboxPayload<T>,
 ): OutboxDraft<T> {
   return { topic, aggregateId, payload };
+}
+
+/**
+ * The outbox id for work identified by a natural key (a Slack view id): a repeated delivery maps
+ * to the same row, so inserting it again is a no-op. Formatted as a name-based (v5-style) UUID.
+ */
+export function outboxIdFor(key: string): string {
+  const hex = createHash('sha1').update(`sitrep-outbox:${key}`).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }

@@ -29,7 +29,10 @@ export interface OutboxWorkerDeps {
   /** Lock duration and stalled-check interval: how soon a crashed worker's job is taken over. */
   lockMs?: number;
   /** Told when a row has failed for good (after its last attempt, or at once when it never can succeed). */
-  onGaveUp?: (row: { topic: string; aggregateId: string | null }, reason: string) => Promise<void>;
+  onGaveUp?: (
+    row: { topic: string; aggregateId: string | null; payload: unknown },
+    reason: string,
+  ) => Promise<void>;
 }
 
 function isPermanent(error: unknown): boolean {

@@ -15,6 +15,7 @@ import { createOutboxWorker, type OutboxWorkerDeps } from '../jobs/outbox-worker
 import { QUEUE_NAMES } from '../jobs/queues';
 import { createRedisConnection } from '../jobs/redis';
 import { SLACK_TOPICS, slackHandlers } from '../jobs/slack-handlers';
+import { reportFailedSubmission, SUBMISSION_TOPICS, submissionHandlers } from '../jobs/submission-handlers';
 import { publishStatusUpdate } from '../services/publish-status-update';
 import { publishToAtlassian } from '../services/publish-to-atlassian';
 import { reportPublishFailure } from '../services/report-publish-failure';
@@ -35,6 +36,9 @@ type QueueName = (typeof QUEUE_NAMES)[Exclude<keyof typeof QUEUE_NAMES, 'mainten
 function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
   return {
     ...(config.slack ? Object.fromEntries(SLACK_TOPICS.map((topic) => [topic, QUEUE_NAMES.slack])) : {}),
+    ...(config.slack
+      ? Object.fromEntries(SUBMISSION_TOPICS.map((topic) => [topic, QUEUE_NAMES.submissions]))
+      : {}),
     'statuspage.publish': QUEUE_NAMES.statuspage,
     ...(config.statuspage ? { 'statuspage.atlassian': QUEUE_NAMES.atlassian } : {}),
   };
@@ -110,6 +114,19 @@ export function createJobRuntime(deps: {
       }),
     ];
     if (slack && config.slack) {
+      outboxWorkers.push(
+        createOutboxWorker({
+          ...base,
+          queueName: QUEUE_NAMES.submissions,
+          handlers: submissionHandlers({
+            prisma,
+            slack,
+            logger,
+            enqueue: (outboxIds) => relay.enqueueSoon(outboxIds),
+          }),
+          onGaveUp: (row, reason) => reportFailedSubmission(slack, row, reason),
+        }),
+      );
       outboxWorkers.push(
         createOutboxWorker({
           ...base,

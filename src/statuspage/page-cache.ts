@@ -62,12 +62,13 @@ export class StatusPageCache {
     return this.documents.get(path);
   }
 
-  /** Something was just published: look now instead of at the next periodic check. */
+  /**
+   * Something was just published: the next reader looks at once instead of at the next periodic
+   * check. Rendering is left to that reader: it is the costliest work a web process does, and done
+   * on every publication it would delay Slack acks on the same event loop even when nobody reads.
+   */
   changed(): void {
-    this.checkedAt = (this.deps.now ?? Date.now)();
-    this.refreshing ??= this.refresh().finally(() => {
-      this.refreshing = undefined;
-    });
+    this.checkedAt = Number.NEGATIVE_INFINITY;
   }
 
   private async refresh(): Promise<void> {

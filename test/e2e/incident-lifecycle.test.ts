@@ -1,3 +1,4 @@
+import { outboxIdFor } from '../../src/jobs/outbox-topics';
 import { VIEW_IDS, ACTION_IDS, INPUT_IDS, SHORTCUT_IDS } from '../../src/slack/ids';
 import { waitFor } from '../support/process';
 import {
@@ -37,6 +38,9 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
       privateMetadata: JSON.stringify({ originChannelId: 'C0GENERAL' }),
       values: declareFormValues({ title, summary: 'Pages fail to load.', isPrivate: extra.private }),
     });
+    if (response.status === 200 && (await response.clone().text()) === '') {
+      await world.submission('declare', viewId);
+    }
     return response;
   }
 
@@ -203,6 +207,49 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
           'A resolved incident cannot go to Monitoring; reopen it as Investigating or Identified first. The incident changed while you were editing: INC-1 is now Resolved, SEV2.',
       },
     });
+  });
+
+  it('tells a responder, in the channel, when a change made after their submission overtook it', async () => {
+    // The modal was checked when submitted (Identified was fine then); by the time the job applies
+    // it, INC-1 is resolved. The job is fed the stored submission as the listener would store it.
+    const [row] = await world.db.query<{ id: string; status: string }>(
+      'SELECT id, status::text AS status FROM "Incident" WHERE number = 1',
+    );
+    expect(row!.status).toBe('RESOLVED');
+    const updatesBefore = await world.db.query('SELECT id FROM "IncidentUpdate"');
+    await world.db.query(
+      'INSERT INTO "OutboxMessage" (id, topic, "aggregateId", payload) VALUES ($1, $2, $3, $4)',
+      [
+        outboxIdFor('update:V0OVERTAKEN'),
+        'incident.update_requested',
+        row!.id,
+        JSON.stringify({
+          v: 1,
+          viewId: 'V0OVERTAKEN',
+          userId: 'U0LATE',
+          at: new Date().toISOString(),
+          incidentId: row!.id,
+          openedAtVersion: 1,
+          submission: {
+            stage: 'monitoring',
+            publicMessage: 'Watching it.',
+            internalNote: '',
+            notifySubscribers: true,
+            componentImpacts: [],
+          },
+        }),
+      ],
+    );
+    const channel = await incidentChannel();
+    const [notice] = await world.calls('chat.postEphemeral', 1, (a) => a.user === 'U0LATE');
+    expect(notice).toMatchObject({
+      channel,
+      text: expect.stringMatching(
+        /^Your update to INC-1 was not posted: A resolved incident cannot go to Monitoring.*The incident changed while you were editing: INC-1 is now Resolved, SEV2\.$/,
+      ),
+    });
+    expect(await world.submission('update', 'V0OVERTAKEN')).toEqual({ status: 'DONE', lastError: null });
+    expect(await world.db.query('SELECT id FROM "IncidentUpdate"')).toHaveLength(updatesBefore.length);
   });
 
   it('rejects a tampered private_metadata with a clear field error', async () => {

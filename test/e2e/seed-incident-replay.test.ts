@@ -85,6 +85,7 @@ describe('replaying the seed incident through Slack', () => {
       values: declareFormValues({ title: SEED.title, summary: SEED.investigating, componentIds }),
     });
     expect(declared.status).toBe(200);
+    expect(await world.submission('declare', 'V0SEED')).toEqual({ status: 'DONE', lastError: null });
     const [created] = await world.calls('conversations.create');
     expect(created!.name).toBe('inc-1-sei-team-settings-and-efficiency-insights-inaccessible');
     const channel = await waitFor(
@@ -123,6 +124,7 @@ describe('replaying the seed incident through Slack', () => {
         [INPUT_IDS.notify.block]: { [INPUT_IDS.notify.action]: checkboxValue(['notify']) },
       },
     });
+    expect(await world.submission('update', 'V0SEEDMON')).toEqual({ status: 'DONE', lastError: null });
 
     // 02:21 PST: resolved.
     now = SEED.times.resolved;
@@ -191,11 +193,14 @@ describe('replaying the seed incident through Slack', () => {
       10000,
       'Slack outbox rows done',
     );
+    // The two modal submissions were stored before their acks and carried out by jobs.
     expect(outbox.map((r) => r.topic)).toEqual([
+      'incident.declare_requested',
       'slack.incident_declared',
       'statuspage.publish',
       'slack.update_posted',
       'statuspage.publish',
+      'incident.update_requested',
       'slack.update_posted',
       'statuspage.publish',
       'slack.update_posted',

@@ -28,6 +28,7 @@ describe('Slack failures and bad requests', () => {
       values: declareFormValues({ title, severity: 'SEV3' }),
     });
     expect(response.status).toBe(200);
+    await world.submission('declare', `V0FAIL${views}`);
     const [row] = await world.db.query<{ id: string; number: number }>(
       'SELECT id, number FROM "Incident" WHERE "idempotencyKey" = $1',
       [`view:V0FAIL${views}`],

@@ -116,6 +116,7 @@ describe('the public incident page in a real browser', () => {
       values: declareFormValues({ title: SEED.title, summary: SEED.investigating, componentIds }),
     });
     expect(declared.status).toBe(200);
+    await world.submission('declare', 'V0BROWSER');
     const [incident] = await world.db.query<{ id: string }>(
       'SELECT id FROM "Incident" WHERE "idempotencyKey" = $1',
       ['view:V0BROWSER'],
@@ -143,6 +144,7 @@ describe('the public incident page in a real browser', () => {
       });
       expect(response.status).toBe(200);
       expect(await response.text()).not.toContain('response_action');
+      expect(await world.submission('update', `V0BROWSERUPD${index}`)).toMatchObject({ status: 'DONE' });
     }
 
     await waitFor(

@@ -63,6 +63,7 @@ describe('public status page fed by Slack updates (real pipeline: outbox → Bul
         isPrivate,
       }),
     });
+    await world.submission('declare', viewId);
     const [row] = await world.db.query<{ id: string }>(
       'SELECT id FROM "Incident" WHERE "idempotencyKey" = $1',
       [`view:${viewId}`],
@@ -132,6 +133,7 @@ describe('public status page fed by Slack updates (real pipeline: outbox → Bul
         [INPUT_IDS.notify.block]: { [INPUT_IDS.notify.action]: checkboxValue(['notify']) },
       },
     });
+    await world.submission('update', 'V0PUBMON');
     await waitFor(
       async () => ((await publishedCount()) === 3 ? true : undefined),
       10000,

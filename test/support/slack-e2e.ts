@@ -1,4 +1,5 @@
 import { migrateDatabase } from '../../src/db/migrate';
+import { outboxIdFor } from '../../src/jobs/outbox-topics';
 import type { StartOptions } from '../../src/runtime/start';
 import { createTestDatabase, uniqueRedisPrefix, type TestDatabase } from './database';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
@@ -18,6 +19,14 @@ export interface SlackWorld {
     count?: number,
     where?: (args: Record<string, unknown>) => boolean,
   ): Promise<Record<string, unknown>[]>;
+  /**
+   * Waits until the worker has carried out a modal submission (stored before its ack, see
+   * queueSubmission) and returns how it ended: DONE, or FAILED with the reason.
+   */
+  submission(
+    kind: 'declare' | 'update',
+    viewId: string,
+  ): Promise<{ status: string; lastError: string | null }>;
   close(): Promise<void>;
 }
 
@@ -55,6 +64,18 @@ export async function startSlackWorld(
         },
         10000,
         `${count} call(s) to ${method}`,
+      ),
+    submission: (kind, viewId) =>
+      waitFor(
+        async () => {
+          const [row] = await db.query<{ status: string; lastError: string | null }>(
+            'SELECT status::text AS status, "lastError" FROM "OutboxMessage" WHERE id = $1',
+            [outboxIdFor(`${kind}:${viewId}`)],
+          );
+          return row && (row.status === 'DONE' || row.status === 'FAILED') ? row : undefined;
+        },
+        10000,
+        `the ${kind} submission of view ${viewId} to be carried out`,
       ),
     async close() {
       await app.stop();

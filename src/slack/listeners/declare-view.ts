@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
-import { declareIncident } from '../../services/declare-incident';
+import { outboxDraft } from '../../jobs/outbox-topics';
+import { queueSubmission } from '../../services/queue-submission';
 import { INPUT_IDS, VIEW_IDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
 import { parseDeclareSubmission, viewStateSchema } from './view-values';
@@ -22,22 +23,19 @@ export function registerDeclareView(app: App, deps: ListenerDeps): void {
       await ack({ response_action: 'errors', errors: submission.errors });
       return;
     }
-    // Saved before the ack so a failure can still be shown in the open modal; it is one
-    // short transaction, well inside Slack's 3 s.
-    const result = await declareIncident(deps.prisma, {
-      ...submission.value,
-      declaredById: body.user.id,
-      idempotencyKey: `view:${view.id}`,
-      at: deps.now(),
-    });
-    await ack();
-    deps.enqueueOutbox(result.outboxIds);
-    deps.logger.info(
-      {
-        event: result.created ? 'incident_declared' : 'incident_declare_repeated',
-        incident: result.incident.number,
-      },
-      `INC-${result.incident.number} ${result.created ? 'declared' : 'already declared for this form'}`,
+    // One insert before the ack (durable, so nothing is lost); a job declares the incident.
+    const outboxId = await queueSubmission(
+      deps.prisma,
+      outboxDraft('incident.declare_requested', `view:${view.id}`, {
+        v: 1,
+        viewId: view.id,
+        userId: body.user.id,
+        at: deps.now().toISOString(),
+        submission: submission.value,
+      }),
+      `declare:${view.id}`,
     );
+    await ack();
+    deps.enqueueOutbox([outboxId]);
   });
 }

@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
-import { incidentKey, stageOf } from '../../db/incident-mapping';
+import { incidentKey, snapshotOf, stageOf } from '../../db/incident-mapping';
+import { decide } from '../../domain/incident';
 import { STAGE_LABELS } from '../../domain/stages';
-import { applyIncidentCommand } from '../../services/apply-incident-command';
+import { outboxDraft } from '../../jobs/outbox-topics';
+import { queueSubmission } from '../../services/queue-submission';
 import { INPUT_IDS, VIEW_IDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
 import { parseMetadata, parseUpdateSubmission, updateMetadataSchema, viewStateSchema } from './view-values';
@@ -15,7 +17,7 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
     const incident = metadata
       ? await deps.prisma.incident.findUnique({
           where: { id: metadata.incidentId },
-          include: { components: true },
+          include: { components: true, roles: true },
         })
       : null;
     if (!metadata || !state.success || !incident) {
@@ -32,23 +34,38 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
       await ack({ response_action: 'errors', errors: submission.errors });
       return;
     }
+    const at = deps.now();
     const { componentImpacts, ...fields } = submission.value;
-    const outcome = await applyIncidentCommand(
-      deps.prisma,
-      incident.id,
-      { type: 'post_update', ...fields, requireStageChange: false, at: deps.now() },
-      { actorId: body.user.id, idempotencyKey: `view:${view.id}`, componentImpacts },
-    );
-    if (!outcome.ok) {
-      const now = outcome.incident;
+    // Decided here against the incident as it is now, so a move that makes no sense is a field
+    // error in the open modal; the job decides again when it applies the update.
+    const decision = decide(snapshotOf(incident), {
+      type: 'post_update',
+      ...fields,
+      requireStageChange: false,
+      at,
+    });
+    if (!decision.ok) {
       const changed =
-        now.version !== metadata.version
-          ? ` The incident changed while you were editing: ${incidentKey(now)} is now ${STAGE_LABELS[stageOf(now.status)]}, ${now.severity}.`
+        incident.version !== metadata.version
+          ? ` The incident changed while you were editing: ${incidentKey(incident)} is now ${STAGE_LABELS[stageOf(incident.status)]}, ${incident.severity}.`
           : '';
-      await stageError(`${outcome.error}${changed}`);
+      await stageError(`${decision.error}${changed}`);
       return;
     }
+    const outboxId = await queueSubmission(
+      deps.prisma,
+      outboxDraft('incident.update_requested', incident.id, {
+        v: 1,
+        viewId: view.id,
+        userId: body.user.id,
+        at: at.toISOString(),
+        incidentId: incident.id,
+        openedAtVersion: metadata.version,
+        submission: { ...fields, componentImpacts },
+      }),
+      `update:${view.id}`,
+    );
     await ack();
-    deps.enqueueOutbox(outcome.outboxIds);
+    deps.enqueueOutbox([outboxId]);
   });
 }

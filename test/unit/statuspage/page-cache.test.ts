@@ -48,6 +48,23 @@ describe('StatusPageCache', () => {
     expect(changed?.etag).not.toBe(first?.etag);
   });
 
+  it('on a change notice renders nothing until a reader asks, then shows the change at once', async () => {
+    let version = 'a';
+    const { cache, advance, renders } = cacheWith({
+      fingerprint: async () => version,
+      loadSnapshot: async () => snapshot(`v-${version}`),
+    });
+    await cache.get('/');
+    version = 'b';
+    cache.changed();
+    cache.changed();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(renders()).toBe(1);
+    advance(1); // well inside the periodic re-check interval: only the notice makes it look
+    expect((await cache.get('/'))?.body.toString()).toBe('<h1>v-b</h1>');
+    expect(renders()).toBe(2);
+  });
+
   it('keeps serving the last rendered state while the database is down, and says so in the log', async () => {
     let down = false;
     const { cache, advance, logs } = cacheWith({
