@@ -10,6 +10,7 @@ import { createMetrics } from '../http/metrics';
 import { createHttpServer, sendJson, type Route } from '../http/server';
 import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
+import { knownComponents } from '../slack/known-components';
 import { migrateAtBoot } from './boot-migration';
 import { syncComponents } from '../services/sync-components';
 import { listenForStatusChanges } from '../statuspage/change-notices';
@@ -112,6 +113,7 @@ export async function startSitrep(
           listeners: {
             prisma,
             logger,
+            components: knownComponents(prisma),
             enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),
             timelineReaction: config.timelineReaction,
             now: options.now ?? (() => new Date()),

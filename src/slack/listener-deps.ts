@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/prisma';
+import type { KnownComponents } from './known-components';
 
 /** What Slack listeners need: validate, call a service, reply. */
 export interface ListenerDeps {
   prisma: PrismaClient;
   logger: Logger;
+  components: KnownComponents;
   /** Hands committed outbox rows to the queue right away (the relay's sweep is the safety net). */
   enqueueOutbox: (outboxIds: string[]) => void;
   /** Reaction that adds a message to the timeline, without colons (e.g. `pushpin`). */

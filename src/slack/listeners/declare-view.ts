@@ -15,10 +15,10 @@ export function registerDeclareView(app: App, deps: ListenerDeps): void {
       });
       return;
     }
-    const componentIds = new Set(
-      (await deps.prisma.component.findMany({ select: { id: true } })).map((c) => c.id),
-    );
-    const submission = parseDeclareSubmission(state.data, componentIds);
+    const picked = (
+      state.data[INPUT_IDS.components.block]?.[INPUT_IDS.components.action]?.selected_options ?? []
+    ).map((option) => option.value);
+    const submission = parseDeclareSubmission(state.data, await deps.components.idsCovering(picked));
     if (!submission.ok) {
       await ack({ response_action: 'errors', errors: submission.errors });
       return;

@@ -1,0 +1,42 @@
+import { migrateDatabase } from '../../src/db/migrate';
+import { createPool } from '../../src/db/pool';
+import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
+import { knownComponents } from '../../src/slack/known-components';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+describe('knownComponents (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let pool: ReturnType<typeof createPool>;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('known_components');
+    await migrateDatabase({ databaseUrl: db.url });
+    pool = createPool(db.url);
+    prisma = createPrismaClient(pool);
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await pool.end();
+    await db.drop();
+  });
+
+  it('serves from its cache, but looks again for an id it does not know before refusing it', async () => {
+    const first = await prisma.component.create({ data: { name: 'Prod Eu1' } });
+    let clock = 0;
+    const known = knownComponents(prisma, () => clock);
+    expect([...(await known.idsCovering([first.id]))]).toEqual([first.id]);
+
+    // Added by another process's boot: unknown to the cache, found on the second look.
+    const added = await prisma.component.create({ data: { name: 'Prod 2' } });
+    expect((await known.idsCovering([])).has(added.id)).toBe(false);
+    expect((await known.idsCovering([added.id])).has(added.id)).toBe(true);
+
+    // Removed: still cached for a while, gone once the cache is stale.
+    await prisma.component.delete({ where: { id: first.id } });
+    expect((await known.idsCovering([])).has(first.id)).toBe(true);
+    clock += 10_001;
+    expect((await known.idsCovering([])).has(first.id)).toBe(false);
+    expect((await known.idsCovering(['00000000-0000-4000-8000-000000000000'])).size).toBe(1);
+  });
+});
