@@ -32,6 +32,11 @@ const BENCHMARKS: Record<string, BenchmarkEntry> = {
       'Public status page reads (summary.json, incident page): app vs nginx serving the same bytes',
     load: () => import('./statuspage'),
   },
+  load: {
+    description:
+      'Incidents updated through signed Slack requests while the status page is read: acks, lags, Slack rate per channel',
+    load: () => import('./load'),
+  },
   publish: {
     description: 'Time from a signed Slack update submission to the update on /api/v2/incidents.json',
     load: () => import('./publish'),

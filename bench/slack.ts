@@ -32,18 +32,11 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Pool } from 'pg';
-import { INPUT_IDS, VIEW_IDS } from '../src/slack/ids';
-import {
-  checkboxValue,
-  declareFormValues,
-  selectValue,
-  sendViewSubmission,
-  textValue,
-} from '../test/support/slack-requests';
 import { callsByMethod } from './support/app';
 import { appProcesses, type AppProcesses } from './support/app-processes';
 import { buildApp, processCpuSeconds } from './support/child';
 import { runWithCleanup } from './support/cleanup';
+import { sendDeclare, sendUpdate } from './support/submissions';
 import { sleep } from './support/poll';
 import { loadAverage, machineDescription, markdownTable, percentile } from './support/report';
 
@@ -183,31 +176,6 @@ async function timed(kind: Kind, tally: Tally, send: () => Promise<Response>): P
   return sample;
 }
 
-function declare(baseUrl: string, viewId: string, title: string): Promise<Response> {
-  return sendViewSubmission(baseUrl, {
-    callbackId: VIEW_IDS.declare,
-    viewId,
-    privateMetadata: JSON.stringify({ originChannelId: 'C0GENERAL' }),
-    values: declareFormValues({ title, summary: 'Pages fail to load.' }),
-  });
-}
-
-function postUpdate(baseUrl: string, viewId: string, incidentId: string): Promise<Response> {
-  return sendViewSubmission(baseUrl, {
-    callbackId: VIEW_IDS.update,
-    viewId,
-    privateMetadata: JSON.stringify({ incidentId, version: 1 }),
-    values: {
-      [INPUT_IDS.stage.block]: { [INPUT_IDS.stage.action]: selectValue('identified') },
-      [INPUT_IDS.publicMessage.block]: {
-        [INPUT_IDS.publicMessage.action]: textValue('We found the cause and are working on a fix.'),
-      },
-      [INPUT_IDS.internalNote.block]: { [INPUT_IDS.internalNote.action]: textValue(null) },
-      [INPUT_IDS.notify.block]: { [INPUT_IDS.notify.action]: checkboxValue(['notify']) },
-    },
-  });
-}
-
 /** Polls until the declared incident is stored; undefined after STORE_TIMEOUT_MS. */
 async function storedIncidentId(pool: Pool, viewId: string): Promise<string | undefined> {
   const deadline = Date.now() + STORE_TIMEOUT_MS;
@@ -229,7 +197,7 @@ async function loop(w: AppProcesses, tally: Tally, client: string, n: number): P
   declareCounter += 1;
   const duplicate = declareCounter % DUPLICATE_EVERY === 0;
   const together = duplicate && (declareCounter / DUPLICATE_EVERY) % 2 === 1;
-  const send = () => declare(w.baseUrl, viewId, title);
+  const send = () => sendDeclare(w.baseUrl, viewId, title);
   let first: Sample;
   if (together) {
     [first] = await Promise.all([timed('declare', tally, send), timed('duplicate declare', tally, send)]);
@@ -248,7 +216,14 @@ async function loop(w: AppProcesses, tally: Tally, client: string, n: number): P
   tally.storedAfterAckMs.push(Number(process.hrtime.bigint() - acked) / 1e6);
   const updateViewId = `${viewId}-update`;
   tally.updateViewIds.add(updateViewId);
-  await timed('update', tally, () => postUpdate(w.baseUrl, updateViewId, incidentId));
+  await timed('update', tally, () =>
+    sendUpdate(w.baseUrl, {
+      viewId: updateViewId,
+      incidentId,
+      stage: 'identified',
+      message: 'We found the cause and are working on a fix.',
+    }),
+  );
 }
 
 async function client(w: AppProcesses, tally: Tally, index: number, deadline: bigint): Promise<void> {
