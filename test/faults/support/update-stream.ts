@@ -27,6 +27,8 @@ export interface UpdateStream {
   incidents: StreamIncident[];
   /** Submissions that were answered with something other than a plain ack and sent again. */
   resubmissions: number;
+  /** What those answers were: `<status> <body>`, or the network error. */
+  answers: string[];
   /** Updates stored so far (declarations included). */
   stored(): number;
   total: number;
@@ -46,20 +48,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function submitUntilAcked(
   world: FaultWorld,
   send: (baseUrl: string) => Promise<Response>,
-  onRetry: () => void,
+  onRetry: (answer: string) => void,
   turn: number,
 ): Promise<void> {
   for (let attempt = 0; attempt < 120; attempt += 1) {
     const urls = world.webUrls();
     const baseUrl = urls[(turn + attempt) % urls.length]!;
+    let answer: string;
     try {
       const response = await send(baseUrl);
       const body = await response.text();
       if (response.status === 200 && body === '') return;
-    } catch {
+      answer = `${response.status} ${body.slice(0, 300)}`;
+    } catch (error) {
       // The web process was unreachable: Slack would report a failure to the user.
+      answer = `unreachable: ${(error as Error).message}`;
     }
-    onRetry();
+    onRetry(answer);
     await sleep(500);
   }
   throw new Error('a submission was never acknowledged');
@@ -79,13 +84,17 @@ export function startUpdateStream(world: FaultWorld, label: string): UpdateStrea
   const stream: UpdateStream = {
     incidents,
     resubmissions: 0,
+    answers: [],
     stored: () => storedCount,
     total: INCIDENTS * (UPDATES_PER_INCIDENT + 1),
     reached: (count) =>
       storedCount >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
     done: Promise.resolve(),
   };
-  const retried = () => (stream.resubmissions += 1);
+  const retried = (answer: string) => {
+    stream.resubmissions += 1;
+    stream.answers.push(answer);
+  };
   const storedWithKey = (key: string, timeoutMs = 120000) =>
     waitFor(
       async () => {
@@ -176,6 +185,8 @@ export interface StreamResult {
   lost: number;
   duplicated: number;
   resubmissions: number;
+  /** Distinct answers that made the stream submit again. */
+  answers: string[];
   publishConfirmations: number;
   slackCalls: number;
   seconds: number;
@@ -288,6 +299,7 @@ export async function expectEveryUpdateOnce(
     lost,
     duplicated,
     resubmissions: stream.resubmissions,
+    answers: [...new Set(stream.answers)],
     publishConfirmations,
     slackCalls: world.fake.calls.length,
     seconds: Math.round((Date.now() - startedAt) / 100) / 10,
