@@ -13,8 +13,19 @@ import { outboxJobSchema } from './queues';
 const CHANNEL_WAIT_MS = 300;
 const CHANNEL_WAIT_LIMIT_MS = 60 * 60 * 1000;
 
+/** What a handler knows about the attempt it runs in. */
+export interface OutboxAttempt {
+  /**
+   * An earlier attempt of this job started and did not finish cleanly (it failed, timed out or
+   * its worker was killed): effects it made outside the database may already have happened.
+   */
+  mayHavePosted: boolean;
+  /** When the outbox row was written, for handlers that keep an order between rows. */
+  queuedAt: Date;
+}
+
 /** Carries out one outbox row's payload; parses the payload itself (zod). */
-export type OutboxHandler = (payload: unknown) => Promise<void>;
+export type OutboxHandler = (payload: unknown, attempt: OutboxAttempt) => Promise<void>;
 
 export interface OutboxWorkerDeps {
   queueName: string;
@@ -58,7 +69,11 @@ async function processOutboxJob(
   const handler = deps.handlers[row.topic as OutboxTopic];
   if (!handler) throw new UnrecoverableError(`No handler for topic ${row.topic} on ${deps.queueName}`);
   try {
-    await handler(row.payload);
+    // attemptsStarted counts a start whose worker died (the job stalled and was taken over).
+    await handler(row.payload, {
+      mayHavePosted: job.attemptsMade > 0 || job.attemptsStarted > 1,
+      queuedAt: row.createdAt,
+    });
   } catch (error) {
     if (
       error instanceof ChannelNotReadyError &&

@@ -15,15 +15,19 @@ export const SLACK_TOPICS = [
 
 export function slackHandlers(deps: SlackSyncDeps): Record<(typeof SLACK_TOPICS)[number], OutboxHandler> {
   return {
-    'slack.incident_declared': (payload) =>
-      announceDeclaredIncident(deps, OUTBOX_PAYLOADS['slack.incident_declared'].parse(payload).incidentId),
-    'slack.update_posted': (payload) => {
+    'slack.incident_declared': (payload, attempt) =>
+      announceDeclaredIncident(
+        deps,
+        OUTBOX_PAYLOADS['slack.incident_declared'].parse(payload).incidentId,
+        attempt,
+      ),
+    'slack.update_posted': (payload, attempt) => {
       const { incidentId, updateId } = OUTBOX_PAYLOADS['slack.update_posted'].parse(payload);
-      return publishUpdateToSlack(deps, incidentId, updateId);
+      return publishUpdateToSlack(deps, incidentId, updateId, attempt);
     },
-    'slack.change_announced': (payload) => {
+    'slack.change_announced': (payload, attempt) => {
       const { incidentId, timelineEventId } = OUTBOX_PAYLOADS['slack.change_announced'].parse(payload);
-      return announceIncidentChange(deps, incidentId, timelineEventId);
+      return announceIncidentChange(deps, incidentId, timelineEventId, attempt);
     },
   };
 }

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { migrateDatabase } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
@@ -7,42 +6,10 @@ import { applyIncidentCommand } from '../../src/services/apply-incident-command'
 import { declareIncident } from '../../src/services/declare-incident';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../support/process';
+import { freePort, startRedis } from '../support/redis-server';
 import { bootSitrep, type SitrepUnderTest } from '../support/sitrep-harness';
 
 jest.setTimeout(90000);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A Redis of this test's own, so it can be stopped without disturbing anything else. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  await waitFor(
-    () =>
-      new Promise<true | undefined>((resolve) => {
-        const socket = connect(port, '127.0.0.1');
-        socket.once('connect', () => (socket.destroy(), resolve(true)));
-        socket.once('error', () => resolve(undefined));
-      }),
-    10000,
-    'redis-server',
-  );
-  return child;
-}
 
 describe('a Redis outage (own redis-server, real PostgreSQL)', () => {
   let db: TestDatabase;

@@ -48,6 +48,8 @@ export async function createTestDatabase(
     url,
     async query<T extends object>(sql: string, params: unknown[] = []) {
       const client = new Client({ connectionString: url });
+      // A fault test may terminate this connection; the query rejects, no stray 'error' event.
+      client.on('error', () => undefined);
       await client.connect();
       try {
         return (await client.query(sql, params)).rows as T[];

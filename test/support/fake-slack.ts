@@ -72,8 +72,13 @@ export interface FakeSlack {
   callsTo(method: string): FakeSlackCall[];
   /** Answer the next authenticated call(s) to `method` with `{ ok: false, error }` (queued in order). */
   failNext(method: string, error: string, opts?: FailNextOptions): void;
-  /** Answer every later call to `method` (or `'response_url'` posts) `ms` late, until reset(). */
-  delay(method: string, ms: number): void;
+  /**
+   * Answer every later call to `method` (or `'response_url'` posts) `ms` late, until reset() or
+   * `delay(method, 0)`. By default the call is carried out after the wait (it lands late, maybe
+   * after the client gave up); with `carryOutFirst` it is carried out at once and only the answer
+   * is late (a gateway timeout: the work is done, the client never hears).
+   */
+  delay(method: string, ms: number, options?: { carryOutFirst?: boolean }): void;
   /** A `response_url` on this server; posts to it land in `responses` with this id. */
   responseUrl(id?: string): string;
   /** Seeds a human's message (in a thread when thread_ts is given); returns its ts. */
@@ -119,6 +124,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const responses: FakeResponse[] = [];
   const failures = new Map<string, Failure[]>();
   const delays = new Map<string, number>();
+  const carriedOutFirst = new Set<string>();
   const sleepers = new Set<() => void>();
   let responseSeq = 0;
   let closing = false;
@@ -175,11 +181,22 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return send(res, 200, { ok: false, error: (error as SlackApiError).code });
     }
     calls.push({ method, args, ...(token !== undefined ? { token } : {}) });
-    await pause(method);
+    const answerLate = carriedOutFirst.has(method);
+    if (!answerLate) await pause(method);
     if (closing) return;
+    const [status, answer, headers] = carryOut(method, args, token);
+    if (answerLate) await pause(method);
+    if (closing) return;
+    send(res, status, answer, headers);
+  }
 
+  function carryOut(
+    method: string,
+    args: Args,
+    token: string | undefined,
+  ): [number, Args, Record<string, string>?] {
     const authError = tokenError(token, method);
-    if (authError) return send(res, 200, { ok: false, error: authError });
+    if (authError) return [200, { ok: false, error: authError }];
     const queue = failures.get(method);
     const failure = queue?.[0];
     if (queue && failure) {
@@ -187,16 +204,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       if (failure.remaining <= 0) queue.shift();
       const headers: Record<string, string> =
         failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
-      return send(res, failure.status, { ok: false, error: failure.error }, headers);
+      return [failure.status, { ok: false, error: failure.error }, headers];
     }
     const handler = handlers[method];
-    if (!handler) return send(res, 200, { ok: false, error: 'unknown_method', req_method: method });
+    if (!handler) return [200, { ok: false, error: 'unknown_method', req_method: method }];
     try {
-      send(res, 200, { ok: true, ...handler(args, state) });
+      return [200, { ok: true, ...handler(args, state) }];
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
       const metadata = error.messages.length > 0 ? { response_metadata: { messages: error.messages } } : {};
-      send(res, 200, { ok: false, error: error.code, ...metadata });
+      return [200, { ok: false, error: error.code, ...metadata }];
     }
   }
 
@@ -228,8 +245,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       };
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },
-    delay(method, ms) {
+    delay(method, ms, options = {}) {
       delays.set(method, ms);
+      if (options.carryOutFirst) carriedOutFirst.add(method);
+      else carriedOutFirst.delete(method);
     },
     responseUrl(id) {
       responseSeq += 1;
@@ -269,6 +288,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       responses.length = 0;
       failures.clear();
       delays.clear();
+      carriedOutFirst.clear();
       state = new State();
     },
     close: () =>

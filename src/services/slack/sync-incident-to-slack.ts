@@ -9,6 +9,7 @@ import {
 } from '../../slack/blocks/incident-messages';
 import { loadIncidentView } from './load-incident-view';
 import { inviteToChannel, openIncidentChannel } from './open-incident-channel';
+import { postOnce } from './post-once';
 import { slackErrorCode, tolerating } from './slack-errors';
 
 /**
@@ -24,9 +25,19 @@ export interface SlackSyncDeps {
   pageUrl?: string;
 }
 
+/** How a job attempt runs: a retry may follow an attempt whose Slack post landed unrecorded. */
+export interface SyncAttempt {
+  mayHavePosted: boolean;
+  /** When the job's outbox row was written: posts of an incident go out in this order. */
+  queuedAt?: Date;
+}
+const FIRST_ATTEMPT: SyncAttempt = { mayHavePosted: false };
+
 export class ChannelNotReadyError extends Error {
   constructor(incidentKey: string) {
-    super(`${incidentKey} is not fully announced in Slack yet; retrying after the declaration job`);
+    super(
+      `${incidentKey} has earlier Slack work still to do (its declaration or an earlier post); retrying after it`,
+    );
   }
 }
 
@@ -37,20 +48,30 @@ export class NoIncidentChannelError extends Error {
   }
 }
 
+/** Jobs that post in the incident channel after the declaration. */
+const ORDERED_POSTS = ['slack.update_posted', 'slack.change_announced'];
+
 /**
  * Later posts wait for the declaration's Slack work (channel, card, announcement) so they land in
  * the channel and in the announcement's thread; returns the channel once that work is settled.
+ * A post also waits for the incident's posts queued before it: with several workers, or a
+ * retried job (Slack error, killed worker), a later update would otherwise overtake an earlier
+ * one in the channel and the thread.
  */
 async function incidentChannelOf(
   prisma: PrismaClient,
   incident: { id: string; slackChannelId: string | null },
   key: string,
+  queuedAt?: Date,
 ) {
   const pending = await prisma.outboxMessage.count({
     where: {
       aggregateId: incident.id,
-      topic: 'slack.incident_declared',
       status: { in: ['PENDING', 'ENQUEUED'] },
+      OR: [
+        { topic: 'slack.incident_declared' },
+        ...(queuedAt ? [{ topic: { in: ORDERED_POSTS }, createdAt: { lt: queuedAt } }] : []),
+      ],
     },
   });
   if (pending > 0) throw new ChannelNotReadyError(key);
@@ -58,21 +79,21 @@ async function incidentChannelOf(
   return incident.slackChannelId;
 }
 
-async function postAnnouncement(
-  deps: SlackSyncDeps,
-  channel: string,
-  message: { text: string; blocks: object[] },
-) {
+async function postAnnouncement(deps: SlackSyncDeps, post: Parameters<typeof postOnce>[1]): Promise<string> {
   try {
-    return await deps.slack.chat.postMessage({ channel, ...message });
+    return await postOnce(deps.slack, post);
   } catch (error) {
     if (slackErrorCode(error) !== 'not_in_channel') throw error;
-    await deps.slack.conversations.join({ channel });
-    return deps.slack.chat.postMessage({ channel, ...message });
+    await deps.slack.conversations.join({ channel: post.channel });
+    return postOnce(deps.slack, post);
   }
 }
 
-export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: string): Promise<void> {
+export async function announceDeclaredIncident(
+  deps: SlackSyncDeps,
+  incidentId: string,
+  attempt: SyncAttempt = FIRST_ATTEMPT,
+): Promise<void> {
   const { prisma, slack } = deps;
   const before = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const channelId = await openIncidentChannel(prisma, slack, before.incident);
@@ -81,22 +102,27 @@ export async function announceDeclaredIncident(deps: SlackSyncDeps, incidentId: 
 
   let cardTs = incident.summaryMessageTs;
   if (!cardTs) {
-    const posted = await slack.chat.postMessage({ channel: channelId, ...renderIncidentCard(view) });
-    cardTs = posted.ts!;
+    cardTs = await postOnce(slack, {
+      channel: channelId,
+      key: `card:${incident.id}`,
+      message: renderIncidentCard(view),
+      mayHavePosted: attempt.mayHavePosted,
+    });
     await prisma.incident.update({ where: { id: incident.id }, data: { summaryMessageTs: cardTs } });
   }
   // Pinned on every attempt: a retry after a failed pin must still pin, and Slack says
   // already_pinned when an earlier attempt got there.
   await tolerating(() => slack.pins.add({ channel: channelId, timestamp: cardTs }), ['already_pinned']);
   if (!incident.isPrivate && deps.announcementsChannel && !incident.announcementTs) {
-    const posted = await postAnnouncement(
-      deps,
-      deps.announcementsChannel,
-      renderAnnouncement(view, incident.declaredById),
-    );
+    const announcementTs = await postAnnouncement(deps, {
+      channel: deps.announcementsChannel,
+      key: `announcement:${incident.id}`,
+      message: renderAnnouncement(view, incident.declaredById),
+      mayHavePosted: attempt.mayHavePosted,
+    });
     await prisma.incident.update({
       where: { id: incident.id },
-      data: { announcementChannelId: deps.announcementsChannel, announcementTs: posted.ts },
+      data: { announcementChannelId: deps.announcementsChannel, announcementTs },
     });
   }
 }
@@ -125,10 +151,11 @@ export async function publishUpdateToSlack(
   deps: SlackSyncDeps,
   incidentId: string,
   updateId: string,
+  attempt: SyncAttempt = FIRST_ATTEMPT,
 ): Promise<void> {
   const { prisma, slack } = deps;
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  const channelId = await incidentChannelOf(prisma, incident, view.key);
+  const channelId = await incidentChannelOf(prisma, incident, view.key, attempt.queuedAt);
   const update = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
   const shown = {
     stage: stageOf(update.status),
@@ -138,11 +165,13 @@ export async function publishUpdateToSlack(
   };
 
   if (!update.channelMessageTs) {
-    const posted = await slack.chat.postMessage({
+    const channelMessageTs = await postOnce(slack, {
       channel: channelId,
-      ...renderUpdateMessage(view, shown, { includeInternalNote: true }),
+      key: `update:${update.id}:channel`,
+      message: renderUpdateMessage(view, shown, { includeInternalNote: true }),
+      mayHavePosted: attempt.mayHavePosted,
     });
-    await prisma.incidentUpdate.update({ where: { id: update.id }, data: { channelMessageTs: posted.ts } });
+    await prisma.incidentUpdate.update({ where: { id: update.id }, data: { channelMessageTs } });
   }
   if (
     !incident.isPrivate &&
@@ -150,15 +179,14 @@ export async function publishUpdateToSlack(
     incident.announcementTs &&
     !update.announcementReplyTs
   ) {
-    const posted = await slack.chat.postMessage({
+    const announcementReplyTs = await postOnce(slack, {
       channel: incident.announcementChannelId,
-      thread_ts: incident.announcementTs,
-      ...renderUpdateMessage(view, shown, { includeInternalNote: false }),
+      threadTs: incident.announcementTs,
+      key: `update:${update.id}:thread`,
+      message: renderUpdateMessage(view, shown, { includeInternalNote: false }),
+      mayHavePosted: attempt.mayHavePosted,
     });
-    await prisma.incidentUpdate.update({
-      where: { id: update.id },
-      data: { announcementReplyTs: posted.ts },
-    });
+    await prisma.incidentUpdate.update({ where: { id: update.id }, data: { announcementReplyTs } });
   }
   await refreshCard(deps, incidentId);
 }
@@ -167,21 +195,24 @@ export async function announceIncidentChange(
   deps: SlackSyncDeps,
   incidentId: string,
   timelineEventId: string,
+  attempt: SyncAttempt = FIRST_ATTEMPT,
 ): Promise<void> {
   const { prisma, slack } = deps;
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  const channelId = await incidentChannelOf(prisma, incident, view.key);
+  const channelId = await incidentChannelOf(prisma, incident, view.key, attempt.queuedAt);
   const event = await prisma.timelineEvent.findUniqueOrThrow({ where: { id: timelineEventId } });
   if (event.kind === 'role_assigned') {
     const userId = (event.data as { userId?: string } | null)?.userId;
     if (userId) await inviteToChannel(slack, channelId, [userId]);
   }
   if (!event.channelPostTs) {
-    const posted = await slack.chat.postMessage({
+    const channelPostTs = await postOnce(slack, {
       channel: channelId,
-      ...renderChangeMessage(view, { text: event.text, actorId: event.actorId }),
+      key: `change:${event.id}`,
+      message: renderChangeMessage(view, { text: event.text, actorId: event.actorId }),
+      mayHavePosted: attempt.mayHavePosted,
     });
-    await prisma.timelineEvent.update({ where: { id: event.id }, data: { channelPostTs: posted.ts } });
+    await prisma.timelineEvent.update({ where: { id: event.id }, data: { channelPostTs } });
   }
   await refreshCard(deps, incidentId);
 }

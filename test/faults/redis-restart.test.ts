@@ -1,0 +1,50 @@
+import type { ChildProcess } from 'node:child_process';
+import { freePort, startRedis, stopRedis } from '../support/redis-server';
+import { startFaultWorld, type FaultWorld } from './support/fault-world';
+import { expectEveryUpdateOnce, startUpdateStream } from './support/update-stream';
+
+jest.setTimeout(240000);
+
+/** How long Redis stays down; FAULT_REDIS_OUTAGE_MS overrides it. */
+const OUTAGE_MS = Number(process.env.FAULT_REDIS_OUTAGE_MS ?? 30000);
+
+/**
+ * Redis (a server of this test's own, without persistence) is stopped mid-stream and started
+ * again empty after OUTAGE_MS: jobs it held are gone, the outbox still has every row.
+ */
+describe(`fault scenario: Redis stopped for ${OUTAGE_MS / 1000} s mid-stream and restarted`, () => {
+  let world: FaultWorld;
+  let redis: ChildProcess | undefined;
+  let port = 0;
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port);
+    world = await startFaultWorld('redis_restart', { redisUrl: `redis://127.0.0.1:${port}` });
+  });
+  afterAll(async () => {
+    // Processes finish their jobs before exiting, which needs Redis: bring it back if a failure left it down.
+    if (redis && (redis.exitCode !== null || redis.signalCode !== null)) redis = await startRedis(port);
+    await world?.close();
+    if (redis) await stopRedis(redis);
+  });
+
+  it('stores, posts and publishes every update once, in order', async () => {
+    const startedAt = Date.now();
+    await Promise.all([world.start('web'), world.start('worker')]);
+    const stream = startUpdateStream(world, 'redis');
+    await stream.reached(Math.floor(stream.total / 3));
+    await stopRedis(redis!);
+    const downAt = Date.now();
+    const storedBefore = stream.stored();
+    await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
+    // Responders kept working while Redis was down.
+    expect(stream.stored()).toBeGreaterThan(storedBefore);
+    redis = await startRedis(port);
+    const outageSeconds = (Date.now() - downAt) / 1000;
+
+    const result = await expectEveryUpdateOnce(world, stream, 'redis-restart', startedAt);
+    expect(result.updates).toBe(stream.total);
+    expect(outageSeconds).toBeGreaterThanOrEqual(OUTAGE_MS / 1000);
+    expect(await world.stopAll()).toEqual(Array(2).fill({ code: 0, signal: null }));
+  });
+});
