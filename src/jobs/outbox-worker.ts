@@ -3,11 +3,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/prisma';
 import type { Metrics } from '../http/metrics';
+import { ChannelBusyError } from '../services/slack/channel-pacer';
 import { isPermanentSlackError, retryAfterMs } from '../services/slack/slack-errors';
 import { ChannelNotReadyError, NoIncidentChannelError } from '../services/slack/sync-incident-to-slack';
 import { StatuspageError } from '../statuspage/atlassian';
 import type { OutboxTopic } from './outbox-topics';
 import { outboxJobSchema } from './queues';
+import { CHANNEL_TURN_MS } from './redis-channel-pacer';
 
 /** How soon work waiting for its incident's channel looks again, and for how long at most. */
 const CHANNEL_WAIT_MS = 300;
@@ -82,6 +84,12 @@ async function processOutboxJob(
     ) {
       // The declaration job is still creating the channel: look again shortly, spending no attempt.
       await job.moveToDelayed(Date.now() + CHANNEL_WAIT_MS, token);
+      throw new DelayedError();
+    }
+    if (error instanceof ChannelBusyError && token) {
+      // Its channel's turn comes within a second. Spread the waiting jobs over the next turns so
+      // they do not all wake for the same one.
+      await job.moveToDelayed(Date.now() + error.waitMs + Math.floor(Math.random() * CHANNEL_TURN_MS), token);
       throw new DelayedError();
     }
     const wait = retryAfterMs(error);

@@ -14,6 +14,7 @@ import { OUTBOX_PAYLOADS, type OutboxTopic } from '../jobs/outbox-topics';
 import { createOutboxWorker, type OutboxWorkerDeps } from '../jobs/outbox-worker';
 import { QUEUE_NAMES } from '../jobs/queues';
 import { createRedisConnection } from '../jobs/redis';
+import { redisChannelPacer } from '../jobs/redis-channel-pacer';
 import { SLACK_TOPICS, slackHandlers } from '../jobs/slack-handlers';
 import { reportFailedSubmission, SUBMISSION_TOPICS, submissionHandlers } from '../jobs/submission-handlers';
 import { publishStatusUpdate } from '../services/publish-status-update';
@@ -136,6 +137,7 @@ export function createJobRuntime(deps: {
             slack,
             announcementsChannel: config.slack.announcementsChannel,
             pageUrl,
+            pacer: redisChannelPacer(producer, prefix),
           }),
         }),
       );

@@ -225,6 +225,9 @@ describe('replaying the seed incident through Slack', () => {
     );
     const card = world.fake.message(channel, row!.summaryMessageTs)!;
     expect(card.text).toBe(`INC-1 Resolved (SEV2): ${SEED.title}`);
-    expect(card.editCount).toBe(3);
+    // Refreshed after the updates; an update that a later one already followed leaves the refresh
+    // to the later one's job, so there are one to three edits, never more.
+    expect(card.editCount).toBeGreaterThanOrEqual(1);
+    expect(card.editCount).toBeLessThanOrEqual(3);
   });
 });

@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { VIEW_IDS } from '../../src/slack/ids';
+import { REDIS_URL } from '../support/database';
 import { waitFor } from '../support/process';
 import {
   declareFormValues,
@@ -41,6 +43,73 @@ describe('Slack failures and bad requests', () => {
       'SELECT status, "lastError", attempts FROM "OutboxMessage" WHERE "aggregateId" = $1 AND topic = $2',
       [incidentId, topic],
     );
+
+  it('paces posts per channel and merges thread replies while the announcements channel is busy', async () => {
+    const incident = await declare('Busy day');
+    const channel = await waitFor(
+      async () =>
+        (
+          await world.db.query<{ slackChannelId: string | null; announcementTs: string | null }>(
+            'SELECT "slackChannelId", "announcementTs" FROM "Incident" WHERE id = $1',
+            [incident.id],
+          )
+        ).find((row) => row.announcementTs)?.slackChannelId ?? undefined,
+      10000,
+      'the announcement',
+    );
+    // Other incidents' posts hold the announcements channel for 4 s and this incident's channel for
+    // 1.5 s, so all three updates below are stored before the first one reaches Slack.
+    const redis = new Redis(REDIS_URL);
+    const pace = (channelId: string) => `${world.app.config.redisPrefix}:slack-pace:${channelId}`;
+    await redis.set(pace(ANNOUNCEMENTS_CHANNEL), 'other incidents', 'PX', 4000);
+    await redis.set(pace(channel), 'earlier post', 'PX', 1500);
+    redis.disconnect();
+    const command = (text: string) =>
+      sendSlashCommand(world.app.baseUrl, text, {
+        channel_id: channel,
+        response_url: world.fake.responseUrl(),
+      });
+    for (const text of ['status identified Found it', 'status monitoring Fixed', 'resolve All clear']) {
+      expect((await command(text)).status).toBe(200);
+    }
+
+    const key = `INC-${incident.number}`;
+    const posts = await world.calls(
+      'chat.postMessage',
+      3,
+      (a) =>
+        a.channel === channel && new RegExp(`^${key} (Identified|Monitoring|Resolved):`).test(String(a.text)),
+    );
+    expect(posts.map((p) => p.text)).toEqual([
+      `${key} Identified: Found it`,
+      `${key} Monitoring: Fixed`,
+      `${key} Resolved: All clear`,
+    ]);
+    const [reply] = await world.calls(
+      'chat.postMessage',
+      1,
+      (a) => a.channel === ANNOUNCEMENTS_CHANNEL && Boolean(a.thread_ts),
+    );
+    expect(reply!.text).toBe(`${key} Resolved (3 updates): All clear`);
+    expect(JSON.stringify(reply!.blocks)).toMatch(/Found it[\s\S]*Fixed[\s\S]*All clear/);
+    // The replies are settled once every update records the merged reply's ts: one reply, no more.
+    await waitFor(
+      async () => {
+        const rows = await world.db.query<{ announcementReplyTs: string | null }>(
+          `SELECT "announcementReplyTs" FROM "IncidentUpdate" WHERE "incidentId" = $1 AND status <> 'INVESTIGATING'`,
+          [incident.id],
+        );
+        return rows.length === 3 && rows.every((r) => r.announcementReplyTs) ? rows : undefined;
+      },
+      10000,
+      'the three updates to record the merged reply',
+    );
+    expect(
+      world.fake
+        .callsTo('chat.postMessage')
+        .filter((c) => c.args.channel === ANNOUNCEMENTS_CHANNEL && c.args.thread_ts),
+    ).toHaveLength(1);
+  });
 
   it('answers 401 to a bad signature and to a stale timestamp, and changes nothing', async () => {
     const body = 'command=%2Fincident&text=declare+x&user_id=U1&channel_id=C1&trigger_id=t';

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   renderAnnouncement,
   renderIncidentCard,
+  renderMergedUpdates,
   renderUpdateMessage,
 } from '../../src/slack/blocks/incident-messages';
 import type { IncidentView } from '../../src/slack/blocks/incident-view';
@@ -110,6 +111,46 @@ describe('Slack messages', () => {
     ).not.toContain('secret sauce');
     expect(texts(renderUpdateMessage(view('x'), update, { includeInternalNote: true }).blocks)).toContain(
       'secret sauce',
+    );
+  });
+});
+
+describe('merged thread replies', () => {
+  const update = (n: number, publicMessage = `message ${n}`) => ({
+    stage: 'identified' as const,
+    publicMessage,
+    authorId: `U${n}`,
+  });
+
+  it('carry every merged update, oldest first, escaped, with the latest in the notification text', () => {
+    const merged = renderMergedUpdates(view('x'), [
+      update(1, '<!channel> first'),
+      update(2),
+      update(3, 'last'),
+    ]);
+    expect(merged.text).toBe('INC-42 Identified (3 updates): last');
+    const sections = mrkdwnTexts(merged.blocks);
+    expect(sections[0]).toBe('*INC-42 · 3 updates*');
+    expect(sections.slice(1)).toEqual([
+      expect.stringContaining('&lt;!channel&gt; first'),
+      expect.stringContaining('message 2'),
+      expect.stringContaining('last'),
+    ]);
+  });
+
+  it("stay within Slack's 50 blocks however many updates are merged, saying how many are left out", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 200 }), (count) => {
+        const merged = renderMergedUpdates(
+          view('x'),
+          Array.from({ length: count }, (_, i) => update(i + 1)),
+        );
+        expect(merged.blocks.length).toBeLessThanOrEqual(50);
+        expect(JSON.stringify(merged.blocks)).toContain(`message ${count}`);
+        const omitted = count - (merged.blocks.length - 1);
+        if (omitted > 0) expect(mrkdwnTexts(merged.blocks)[0]).toContain(`the ${omitted} oldest`);
+      }),
+      { numRuns: 50 },
     );
   });
 });

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { ChannelPacer } from './channel-pacer';
 import { slackErrorCode } from './slack-errors';
 
 /** Metadata event type on every post Sitrep makes from a job; its payload's `key` names the post. */
@@ -31,11 +32,12 @@ interface MessageWithMetadata {
  * every post carries its key in the message metadata, and a retried job first looks for a post
  * with that key in the recent history (or the thread) and adopts it instead of posting twice.
  */
-export async function postOnce(slack: WebClient, post: PostOnce): Promise<string> {
+export async function postOnce(slack: WebClient, post: PostOnce, pacer?: ChannelPacer): Promise<string> {
   if (post.mayHavePosted) {
     const found = await findPost(slack, post);
     if (found) return found;
   }
+  await pacer?.take(post.channel);
   const posted = await slack.chat.postMessage({
     channel: post.channel,
     ...(post.threadTs ? { thread_ts: post.threadTs } : {}),

@@ -1,14 +1,17 @@
 import type { WebClient } from '@slack/web-api';
 import type { PrismaClient } from '../../db/prisma';
+import type { IncidentUpdate } from '../../generated/prisma/client';
 import { stageOf } from '../../db/incident-mapping';
 import {
   renderAnnouncement,
   renderChangeMessage,
   renderIncidentCard,
+  renderMergedUpdates,
   renderUpdateMessage,
 } from '../../slack/blocks/incident-messages';
 import { loadIncidentView } from './load-incident-view';
 import { inviteToChannel, openIncidentChannel } from './open-incident-channel';
+import { ChannelBusyError, type ChannelPacer } from './channel-pacer';
 import { postOnce } from './post-once';
 import { slackErrorCode, tolerating } from './slack-errors';
 
@@ -23,6 +26,8 @@ export interface SlackSyncDeps {
   announcementsChannel?: string;
   /** Public status page base URL: the card links public incidents to their page. */
   pageUrl?: string;
+  /** Keeps posts to about one a second per channel; without it posts are not paced. */
+  pacer?: ChannelPacer;
 }
 
 /** How a job attempt runs: a retry may follow an attempt whose Slack post landed unrecorded. */
@@ -81,11 +86,11 @@ async function incidentChannelOf(
 
 async function postAnnouncement(deps: SlackSyncDeps, post: Parameters<typeof postOnce>[1]): Promise<string> {
   try {
-    return await postOnce(deps.slack, post);
+    return await postOnce(deps.slack, post, deps.pacer);
   } catch (error) {
     if (slackErrorCode(error) !== 'not_in_channel') throw error;
     await deps.slack.conversations.join({ channel: post.channel });
-    return postOnce(deps.slack, post);
+    return postOnce(deps.slack, post, deps.pacer);
   }
 }
 
@@ -102,12 +107,16 @@ export async function announceDeclaredIncident(
 
   let cardTs = incident.summaryMessageTs;
   if (!cardTs) {
-    cardTs = await postOnce(slack, {
-      channel: channelId,
-      key: `card:${incident.id}`,
-      message: renderIncidentCard(view),
-      mayHavePosted: attempt.mayHavePosted,
-    });
+    cardTs = await postOnce(
+      slack,
+      {
+        channel: channelId,
+        key: `card:${incident.id}`,
+        message: renderIncidentCard(view),
+        mayHavePosted: attempt.mayHavePosted,
+      },
+      deps.pacer,
+    );
     await prisma.incident.update({ where: { id: incident.id }, data: { summaryMessageTs: cardTs } });
   }
   // Pinned on every attempt: a retry after a failed pin must still pin, and Slack says
@@ -147,6 +156,13 @@ async function refreshCard(deps: SlackSyncDeps, incidentId: string): Promise<voi
   }
 }
 
+const shownOf = (update: IncidentUpdate) => ({
+  stage: stageOf(update.status),
+  publicMessage: update.publicMessage,
+  internalNote: update.internalNote,
+  authorId: update.authorId,
+});
+
 export async function publishUpdateToSlack(
   deps: SlackSyncDeps,
   incidentId: string,
@@ -157,38 +173,75 @@ export async function publishUpdateToSlack(
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const channelId = await incidentChannelOf(prisma, incident, view.key, attempt.queuedAt);
   const update = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
-  const shown = {
-    stage: stageOf(update.status),
-    publicMessage: update.publicMessage,
-    internalNote: update.internalNote,
-    authorId: update.authorId,
-  };
+  const shown = shownOf(update);
 
   if (!update.channelMessageTs) {
-    const channelMessageTs = await postOnce(slack, {
-      channel: channelId,
-      key: `update:${update.id}:channel`,
-      message: renderUpdateMessage(view, shown, { includeInternalNote: true }),
-      mayHavePosted: attempt.mayHavePosted,
-    });
+    const channelMessageTs = await postOnce(
+      slack,
+      {
+        channel: channelId,
+        key: `update:${update.id}:channel`,
+        message: renderUpdateMessage(view, shown, { includeInternalNote: true }),
+        mayHavePosted: attempt.mayHavePosted,
+      },
+      deps.pacer,
+    );
     await prisma.incidentUpdate.update({ where: { id: update.id }, data: { channelMessageTs } });
   }
+  // The announcements channel is shared by every incident, so under load it is the first to reach
+  // Slack's one message a second. When it is busy, an update that a later one follows leaves its
+  // thread reply to the later one's job, which covers everything not yet threaded in one reply:
+  // merged, never dropped. The card is refreshed by the last update's job alone. Jobs of one
+  // incident run in order (incidentChannelOf).
+  const later = await prisma.incidentUpdate.findMany({
+    where: {
+      incidentId,
+      OR: [{ postedAt: { gt: update.postedAt } }, { postedAt: update.postedAt, id: { gt: update.id } }],
+    },
+    select: { announcementReplyTs: true },
+  });
+  const laterWillThread = later.some((u) => !u.announcementReplyTs);
   if (
     !incident.isPrivate &&
     incident.announcementChannelId &&
     incident.announcementTs &&
     !update.announcementReplyTs
   ) {
-    const announcementReplyTs = await postOnce(slack, {
-      channel: incident.announcementChannelId,
-      threadTs: incident.announcementTs,
-      key: `update:${update.id}:thread`,
-      message: renderUpdateMessage(view, shown, { includeInternalNote: false }),
-      mayHavePosted: attempt.mayHavePosted,
+    const unthreaded = await prisma.incidentUpdate.findMany({
+      // Posted in the channel but not yet threaded: the declaration's own first update is neither.
+      where: {
+        incidentId,
+        announcementReplyTs: null,
+        channelMessageTs: { not: null },
+        postedAt: { lte: update.postedAt },
+      },
+      orderBy: [{ postedAt: 'asc' }, { id: 'asc' }],
     });
-    await prisma.incidentUpdate.update({ where: { id: update.id }, data: { announcementReplyTs } });
+    const shownAll = unthreaded.map(shownOf);
+    const announcementReplyTs = await postOnce(
+      slack,
+      {
+        channel: incident.announcementChannelId,
+        threadTs: incident.announcementTs,
+        key: `update:${update.id}:thread`,
+        message:
+          shownAll.length > 1
+            ? renderMergedUpdates(view, shownAll)
+            : renderUpdateMessage(view, shown, { includeInternalNote: false }),
+        mayHavePosted: attempt.mayHavePosted,
+      },
+      deps.pacer,
+    ).catch((error: unknown) => {
+      if (error instanceof ChannelBusyError && laterWillThread) return undefined;
+      throw error;
+    });
+    if (announcementReplyTs)
+      await prisma.incidentUpdate.updateMany({
+        where: { id: { in: [update.id, ...unthreaded.map((u) => u.id)] } },
+        data: { announcementReplyTs },
+      });
   }
-  await refreshCard(deps, incidentId);
+  if (later.length === 0) await refreshCard(deps, incidentId);
 }
 
 export async function announceIncidentChange(
@@ -206,12 +259,16 @@ export async function announceIncidentChange(
     if (userId) await inviteToChannel(slack, channelId, [userId]);
   }
   if (!event.channelPostTs) {
-    const channelPostTs = await postOnce(slack, {
-      channel: channelId,
-      key: `change:${event.id}`,
-      message: renderChangeMessage(view, { text: event.text, actorId: event.actorId }),
-      mayHavePosted: attempt.mayHavePosted,
-    });
+    const channelPostTs = await postOnce(
+      slack,
+      {
+        channel: channelId,
+        key: `change:${event.id}`,
+        message: renderChangeMessage(view, { text: event.text, actorId: event.actorId }),
+        mayHavePosted: attempt.mayHavePosted,
+      },
+      deps.pacer,
+    );
     await prisma.timelineEvent.update({ where: { id: event.id }, data: { channelPostTs } });
   }
   await refreshCard(deps, incidentId);

@@ -119,6 +119,35 @@ export function renderUpdateMessage(
   };
 }
 
+/** Slack allows 50 blocks in a message; one is the heading. */
+const MERGED_UPDATES_MAX = 49;
+
+/**
+ * Several updates in one thread reply, oldest first (public messages only), when the
+ * announcements channel is too busy for one reply each. Past Slack's block limit the oldest are
+ * summarised by count: each was posted in full in the incident channel.
+ */
+export function renderMergedUpdates(
+  view: IncidentView,
+  updates: { stage: Stage; publicMessage: string; authorId: string }[],
+): SlackMessage {
+  const shown = updates.slice(-MERGED_UPDATES_MAX + 1);
+  const omitted = updates.length - shown.length;
+  const latest = updates[updates.length - 1]!;
+  const heading =
+    `*${view.key} · ${updates.length} updates*` +
+    (omitted > 0 ? ` (the ${omitted} oldest are in the incident channel)` : '');
+  return {
+    text: `${view.key} ${STAGE_LABELS[latest.stage]} (${updates.length} updates): ${truncate(escapeMrkdwn(latest.publicMessage), 2900)}`,
+    blocks: [
+      section(heading),
+      ...shown.map((u) =>
+        section(`*${STAGE_LABELS[u.stage]}* (update by <@${u.authorId}>)\n${safe(u.publicMessage, 2500)}`),
+      ),
+    ],
+  };
+}
+
 /** Severity and role changes, announced in the incident channel. Timeline text is already safe. */
 export function renderChangeMessage(
   view: IncidentView,
