@@ -12,6 +12,20 @@ export const OUTBOX_PAYLOADS = {
   'statuspage.publish': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
   /** The same update sent on to Atlassian Statuspage, when configured; queued by the publish job. */
   'statuspage.atlassian': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
+  /** A postmortem was published (version = the postmortem's version then): refresh pages, tell the channel. */
+  'statuspage.postmortem': z.object({
+    v: z.literal(1),
+    incidentId: z.uuid(),
+    postmortemId: z.uuid(),
+    version: z.number().int(),
+  }),
+  /** The published postmortem sent on to Atlassian Statuspage; queued by the job above. */
+  'statuspage.atlassian_postmortem': z.object({
+    v: z.literal(1),
+    incidentId: z.uuid(),
+    postmortemId: z.uuid(),
+    version: z.number().int(),
+  }),
 } as const;
 
 export type OutboxTopic = keyof typeof OUTBOX_PAYLOADS;

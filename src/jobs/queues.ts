@@ -7,6 +7,8 @@ export const QUEUE_NAMES = {
   statuspage: 'statuspage',
   /** Separate: Statuspage's one request a second must not hold up our own page. */
   atlassian: 'statuspage-atlassian',
+  /** Periodic check for active incidents without a recent update (job scheduler, no outbox). */
+  nudges: 'stale-nudges',
 } as const;
 
 /** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */

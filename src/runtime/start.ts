@@ -115,6 +115,7 @@ export async function startSitrep(
             enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),
             timelineReaction: config.timelineReaction,
             now: options.now ?? (() => new Date()),
+            statusPage: { url: config.statusPage.url, timeZone: config.statusPage.timeZone },
           },
         })
       : undefined;
