@@ -425,6 +425,18 @@ describe('postmortem of the seed incident (real Bolt app, fake Slack, fake Statu
     expect(markdown).not.toContain(SEED.internalNote);
   });
 
+  it('posts the markdown as a message when Slack refuses the upload', async () => {
+    world.fake.failNext('files.getUploadURLExternal', 'missing_scope');
+    await command('postmortem export');
+    const [posted] = await world.calls(
+      'chat.postMessage',
+      1,
+      (a) => a.channel === channel && String(a.text).startsWith('INC-1 postmortem (markdown):'),
+    );
+    expect(String(posted!.text)).toContain('## Root Cause');
+    expect(world.fake.files()).toHaveLength(1);
+  });
+
   it('answers /incident stats and exports the medians on /metrics', async () => {
     const stats = (await (await command('stats 30', 'C0ONCALL')).json()) as { text: string };
     expect(stats.text).toContain('*Incidents declared in the last 30 days: 1*');
