@@ -234,6 +234,20 @@ describe('postmortem of the seed incident (real Bolt app, fake Slack, fake Statu
           'Line 2: say who owns "No owner here": add | @owner. Line 3: the due date 2026-01-01 is in the past (today is 2026-02-20).',
       },
     });
+    const unknown = await sendViewSubmission(world.app.baseUrl, {
+      callbackId: VIEW_IDS.postmortem,
+      viewId: 'V0PMGONE',
+      userId: 'U0LEAD',
+      privateMetadata: JSON.stringify({ incidentId: '00000000-0000-4000-8000-000000000000', version: null }),
+      values: formValues({ start: SEED.times.impactStart, end: SEED.times.resolved }),
+    });
+    expect(await unknown.json()).toEqual({
+      response_action: 'errors',
+      errors: {
+        [INPUT_IDS.pmSummary.block]:
+          'This form is out of date or damaged. Close it and open a new one with /incident postmortem.',
+      },
+    });
     expect(await world.db.query('SELECT 1 FROM "Postmortem"')).toEqual([]);
     expect(await world.db.query('SELECT 1 FROM "ActionItem"')).toEqual([]);
   });

@@ -52,6 +52,7 @@ describe('stale-incident nudges through the job scheduler (2 s intervals, real c
     expect(rows).toHaveLength(afterResolve);
     const periods = rows.map((r) => r.periodStartedAt.getTime());
     expect(new Set(periods).size).toBe(periods.length);
-    for (let i = 1; i < periods.length; i += 1) expect(periods[i]! - periods[i - 1]!).toBe(2000);
+    // Periods are whole intervals after the last update (a busy machine may skip one, never split one).
+    for (let i = 1; i < periods.length; i += 1) expect((periods[i]! - periods[i - 1]!) % 2000).toBe(0);
   });
 });

@@ -150,7 +150,10 @@ export function registerPostmortem(app: App, deps: ListenerDeps): void {
   app.view(VIEW_IDS.postmortem, async ({ ack, body, view, client }) => {
     const metadata = parseMetadata(postmortemMetadataSchema, view.private_metadata);
     const state = viewStateSchema.safeParse(view.state.values);
-    if (!metadata || !state.success) {
+    const known =
+      metadata !== undefined &&
+      (await deps.prisma.incident.count({ where: { id: metadata.incidentId } })) > 0;
+    if (!metadata || !state.success || !known) {
       await ack({
         response_action: 'errors',
         errors: {
