@@ -17,17 +17,20 @@ export function registerIncidentMetrics(
   deps: { load: (since: Date) => Promise<IncidentStats>; now?: () => number; cacheMs?: number },
 ): void {
   const now = deps.now ?? Date.now;
-  let last: { at: number; stats: IncidentStats } | undefined;
+  let last: IncidentStats | undefined;
+  // Successful or not, the database is asked at most once per cache period.
+  let attemptedAt = Number.NEGATIVE_INFINITY;
   let loading: Promise<IncidentStats | undefined> | undefined;
   const current = async (): Promise<IncidentStats | undefined> => {
-    if (last && now() - last.at < (deps.cacheMs ?? CACHE_MS)) return last.stats;
+    if (!loading && now() - attemptedAt < (deps.cacheMs ?? CACHE_MS)) return last;
+    if (!loading) attemptedAt = now();
     loading ??= deps
       .load(new Date(now() - INCIDENT_METRICS_WINDOW_DAYS * 24 * 3600 * 1000))
       .then((stats) => {
-        last = { at: now(), stats };
+        last = stats;
         return stats;
       })
-      .catch(() => last?.stats)
+      .catch(() => last)
       .finally(() => {
         loading = undefined;
       });
@@ -35,7 +38,7 @@ export function registerIncidentMetrics(
     return Promise.race([
       loading,
       new Promise<IncidentStats | undefined>((resolve) =>
-        setTimeout(() => resolve(last?.stats), SCRAPE_WAIT_MS).unref(),
+        setTimeout(() => resolve(last), SCRAPE_WAIT_MS).unref(),
       ),
     ]);
   };
