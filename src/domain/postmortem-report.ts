@@ -68,6 +68,18 @@ function actionItemLine(item: ReportActionItem, index: number, audience: Audienc
   return `${index + 1}. ${item.title} (${details.join(', ')})`;
 }
 
+/**
+ * The impact window; for the team also how long the incident was open, which is not the same
+ * thing (the seed incident was declared before its impact began).
+ */
+function durationBody(report: PostmortemReport, options: { timeZone: string; audience: Audience }): string {
+  const window = describeImpactWindow(report.impactStartedAt, report.impactEndedAt, options.timeZone);
+  const open = report.metrics.resolve;
+  if (options.audience === 'public' || open === null) return window;
+  const openFor = `The incident was open for about ${formatApproximateDuration(open)}, from declaration to resolution.`;
+  return window ? `${window}\n\n${openFor}` : openFor;
+}
+
 /** The report's sections in the seed's order; empty sections are left out. */
 export function reportSections(
   report: PostmortemReport,
@@ -80,10 +92,7 @@ export function reportSections(
     { heading: 'Summary', body: report.summary },
     { heading: 'Root Cause', body: report.rootCause },
     { heading: 'Impact', body: report.impact },
-    {
-      heading: 'Duration',
-      body: describeImpactWindow(report.impactStartedAt, report.impactEndedAt, options.timeZone),
-    },
+    { heading: 'Duration', body: durationBody(report, options) },
     { heading: 'What was not impacted?', body: report.notImpacted },
     { heading: 'Remediation', body: report.remediation },
     { heading: 'Action Items', body: items.join('\n') },

@@ -432,6 +432,7 @@ describe('postmortem of the seed incident (real Bolt app, fake Slack, fake Statu
     expect(markdown).toContain(
       '1. Full Automation of Database Migrations (owner <@U0DBA>, due 2026-03-15, high priority, open)',
     );
+    expect(markdown).toContain('The incident was open for about 3.5 hours, from declaration to resolution.');
     expect(markdown).toContain('- Time to identify: 24m');
     expect(markdown).toContain('- Time to resolve: 3h 30m');
     expect(markdown).toContain('- Impact duration: 2h 51m');

@@ -138,6 +138,9 @@ describe('renderPostmortemMarkdown', () => {
     );
     expect(markdown).toContain('_Draft, not published._');
     expect(markdown).toContain(
+      '## Duration\n\nFebruary 12, 11:30 PM PST – February 13, 2:21 AM PST (about 3 hours)\n\nThe incident was open for about 3.5 hours, from declaration to resolution.\n',
+    );
+    expect(markdown).toContain(
       '1. Full Automation of Database Migrations (owner <@U0DBA>, due 2026-03-15, high priority, open)',
     );
     expect(markdown).toContain("2. Drop the old page (owner <@U0OPS>, no due date, low priority, won't do)");
