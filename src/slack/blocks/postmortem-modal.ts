@@ -98,7 +98,7 @@ export function postmortemModal(input: PostmortemModalInput) {
   const items = input.actionItems
     .map(
       (item, i) =>
-        `${i + 1}. ${escapeMrkdwn(item.title)} (<@${item.ownerId ?? ''}>, ${item.dueAt ? item.dueAt.toISOString().slice(0, 10) : 'no due date'}, ${item.priority})`,
+        `${i + 1}. ${escapeMrkdwn(item.title)} (${item.ownerId ? `<@${item.ownerId}>` : 'no owner'}, ${item.dueAt ? item.dueAt.toISOString().slice(0, 10) : 'no due date'}, ${item.priority})`,
     )
     .join('\n');
   return {
