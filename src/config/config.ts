@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { NudgeIntervals } from '../domain/stale-nudge';
 import { ComponentMapError, parseComponentMap } from '../statuspage/atlassian/map-update';
 import { ROLES, VARIABLES, type Role, type VariableName, type VariableSpec } from './variables';
 
@@ -43,6 +44,8 @@ export interface Config {
   /** Emoji name (no colons) that adds a message to the timeline. */
   timelineReaction: string;
   shutdownTimeoutMs: number;
+  /** Per severity, how long an active incident may go without an update; null: no nudges. */
+  staleUpdateIntervals: NudgeIntervals | null;
   /** BullMQ lock duration (and stalled-job check interval) of the outbox workers. */
   jobLockMs: number;
   /** Values that must never reach a log line. */
@@ -192,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
     },
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     jobLockMs: parsed.JOB_LOCK_MS,
+    staleUpdateIntervals: parsed.STALE_UPDATE_INTERVALS,
     timelineReaction: parsed.TIMELINE_REACTION,
     statuspage:
       parsed.STATUSPAGE_API_KEY && parsed.STATUSPAGE_PAGE_ID

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseNudgeIntervals } from '../domain/stale-nudge';
 import { isValidTimeZone } from '../domain/time-format';
 
 /**
@@ -159,6 +160,23 @@ export const VARIABLES = {
     schema: z.string().min(2).optional(),
     description:
       'JSON object from Sitrep component (`"Group / Component"`, or `"Component"` when ungrouped) to Statuspage component id.',
+  },
+  STALE_UPDATE_INTERVALS: {
+    schema: z
+      .string()
+      .default('SEV1=30m,SEV2=60m,SEV3=120m,SEV4=240m')
+      .transform((value, ctx) => {
+        if (value.toLowerCase() === 'off') return null;
+        const intervals = parseNudgeIntervals(value);
+        if (typeof intervals === 'string') {
+          ctx.addIssue({ code: 'custom', message: intervals });
+          return z.NEVER;
+        }
+        return intervals;
+      }),
+    description:
+      'How long an active incident may go without an update before its lead is nudged in the incident channel, per severity (units `s`, `m`, `h`; left-out severities keep the default). `off` disables nudges.',
+    defaultText: '`SEV1=30m,SEV2=60m,SEV3=120m,SEV4=240m`',
   },
   JOB_LOCK_MS: {
     schema: z.coerce

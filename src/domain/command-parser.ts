@@ -13,7 +13,15 @@ export type ParsedCommand =
   | { kind: 'lead'; userId: string }
   | { kind: 'role'; role: IncidentRoleName; userId: string }
   | { kind: 'timeline' }
-  | { kind: 'list' };
+  | { kind: 'list' }
+  | { kind: 'postmortem'; action: PostmortemAction }
+  | { kind: 'stats'; days: number };
+
+export const POSTMORTEM_ACTIONS = ['edit', 'publish', 'export'] as const;
+export type PostmortemAction = (typeof POSTMORTEM_ACTIONS)[number];
+/** `/incident stats` looks back this many days unless told otherwise, and at most MAX. */
+export const STATS_DEFAULT_DAYS = 30;
+export const STATS_MAX_DAYS = 365;
 
 /**
  * `error` and `usage` are plain text that may quote what the user typed (and usage contains
@@ -33,6 +41,8 @@ export const COMMAND_USAGE: Record<Kind, string> = {
   role: `/incident role <${INCIDENT_ROLES.join('|')}> <@user>`,
   timeline: '/incident timeline',
   list: '/incident list',
+  postmortem: '/incident postmortem [edit|publish|export]',
+  stats: '/incident stats [days]',
   help: '/incident help',
 };
 
@@ -116,6 +126,28 @@ function parseRoleCommand(rest: string): ParseResult {
   return ok({ kind: 'role', role, userId });
 }
 
+function parsePostmortem(rest: string): ParseResult {
+  const first = nextWord(rest);
+  if (!first) return ok({ kind: 'postmortem', action: 'edit' });
+  const action = POSTMORTEM_ACTIONS.find((a) => a === first.word.toLowerCase());
+  if (!action)
+    return fail(
+      'postmortem',
+      `Unknown postmortem action ${quote(first.word)}. Use ${listOr(POSTMORTEM_ACTIONS)}.`,
+    );
+  if (first.rest) return fail('postmortem', `/incident postmortem ${action} takes no further arguments.`);
+  return ok({ kind: 'postmortem', action });
+}
+
+function parseStats(rest: string): ParseResult {
+  const first = nextWord(rest);
+  if (!first) return ok({ kind: 'stats', days: STATS_DEFAULT_DAYS });
+  const days = /^\d{1,4}$/.test(first.word) ? Number(first.word) : Number.NaN;
+  if (!(days >= 1 && days <= STATS_MAX_DAYS) || first.rest)
+    return fail('stats', `Give a number of days from 1 to ${STATS_MAX_DAYS}, e.g. /incident stats 90`);
+  return ok({ kind: 'stats', days });
+}
+
 const HANDLERS: Record<Kind, (rest: string) => ParseResult> = {
   help: () => ok({ kind: 'help' }),
   declare: (rest) => ok({ kind: 'declare', title: rest }),
@@ -127,6 +159,8 @@ const HANDLERS: Record<Kind, (rest: string) => ParseResult> = {
   role: parseRoleCommand,
   timeline: noArguments('timeline'),
   list: noArguments('list'),
+  postmortem: parsePostmortem,
+  stats: parseStats,
 };
 
 const isKind = (word: string): word is Kind => Object.hasOwn(HANDLERS, word);

@@ -86,3 +86,26 @@ export function formatDuration(ms: number): string {
         : [`${minutes}m`];
   return parts.filter(Boolean).join(' ');
 }
+
+/** The seed report's impact window style, e.g. `February 12, 11:30 PM PST`. */
+export function formatReportTime(date: Date, timeZone: string): string {
+  return formatIn(date, timeZone, 'MMMM D, h:mm A z');
+}
+
+/**
+ * A duration as a report says it: `45 minutes`, `1 hour`, `3.5 hours` (to the nearest half hour),
+ * `2.5 days` from two days on; `less than a minute` under one.
+ */
+export function formatApproximateDuration(ms: number): string {
+  if (!Number.isFinite(ms)) throw new RangeError(`formatApproximateDuration: ${ms} is not a duration`);
+  const total = Math.max(0, ms);
+  if (total < MINUTE) return 'less than a minute';
+  if (total < HOUR) {
+    const minutes = Math.floor(total / MINUTE);
+    return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  }
+  const [unit, size] = total < 2 * DAY ? ['hour', HOUR] : ['day', DAY];
+  const halves = Math.max(2, Math.round((total / size) * 2));
+  const amount = halves / 2;
+  return amount === 1 ? `1 ${unit}` : `${amount} ${unit}s`;
+}

@@ -51,6 +51,20 @@ export const OUTBOX_PAYLOADS = {
       componentImpacts: z.array(z.object({ componentId: z.uuid(), impact: z.enum(IMPACT_VALUES) })).max(100),
     }),
   }),
+  /** A postmortem was published (version = the postmortem's version then): refresh pages, tell the channel. */
+  'statuspage.postmortem': z.object({
+    v: z.literal(1),
+    incidentId: z.uuid(),
+    postmortemId: z.uuid(),
+    version: z.number().int(),
+  }),
+  /** The published postmortem sent on to Atlassian Statuspage; queued by the job above. */
+  'statuspage.atlassian_postmortem': z.object({
+    v: z.literal(1),
+    incidentId: z.uuid(),
+    postmortemId: z.uuid(),
+    version: z.number().int(),
+  }),
 } as const;
 
 export type OutboxTopic = keyof typeof OUTBOX_PAYLOADS;

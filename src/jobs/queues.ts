@@ -9,6 +9,8 @@ export const QUEUE_NAMES = {
   atlassian: 'statuspage-atlassian',
   /** Modal submissions stored before the ack, declared or applied here. */
   submissions: 'incident-submissions',
+  /** Periodic check for active incidents without a recent update (job scheduler, no outbox). */
+  nudges: 'stale-nudges',
 } as const;
 
 /** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */

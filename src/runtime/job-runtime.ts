@@ -19,6 +19,13 @@ import { SLACK_TOPICS, slackHandlers } from '../jobs/slack-handlers';
 import { reportFailedSubmission, SUBMISSION_TOPICS, submissionHandlers } from '../jobs/submission-handlers';
 import { publishStatusUpdate } from '../services/publish-status-update';
 import { publishToAtlassian } from '../services/publish-to-atlassian';
+import { announcePostmortem } from '../services/announce-postmortem';
+import { publishPostmortemToAtlassian } from '../services/publish-postmortem-to-atlassian';
+import {
+  createStaleNudgeQueue,
+  createStaleNudgeWorker,
+  scheduleStaleChecks,
+} from '../jobs/stale-nudge-worker';
 import { reportPublishFailure } from '../services/report-publish-failure';
 import { createJobSlackClient } from '../slack/web-client';
 import { StatuspageClient } from '../statuspage/atlassian';
@@ -31,7 +38,7 @@ export interface JobRuntime {
   close(): Promise<void>;
 }
 
-type QueueName = (typeof QUEUE_NAMES)[Exclude<keyof typeof QUEUE_NAMES, 'maintenance'>];
+type QueueName = (typeof QUEUE_NAMES)[Exclude<keyof typeof QUEUE_NAMES, 'maintenance' | 'nudges'>];
 
 /** Which queue carries each outbox topic; a topic whose feature is not configured has none. */
 function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
@@ -41,7 +48,13 @@ function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
       ? Object.fromEntries(SUBMISSION_TOPICS.map((topic) => [topic, QUEUE_NAMES.submissions]))
       : {}),
     'statuspage.publish': QUEUE_NAMES.statuspage,
-    ...(config.statuspage ? { 'statuspage.atlassian': QUEUE_NAMES.atlassian } : {}),
+    'statuspage.postmortem': QUEUE_NAMES.statuspage,
+    ...(config.statuspage
+      ? {
+          'statuspage.atlassian': QUEUE_NAMES.atlassian,
+          'statuspage.atlassian_postmortem': QUEUE_NAMES.atlassian,
+        }
+      : {}),
   };
 }
 
@@ -82,6 +95,7 @@ export function createJobRuntime(deps: {
   const workerConnection = deps.runWorkers ? createRedisConnection(config.redisUrl, 'worker') : undefined;
   let maintenanceQueue: Queue | undefined;
   let workers: SchemaGatedWorkers | undefined;
+  let nudgeQueue: Queue | undefined;
   if (workerConnection) {
     // On the fail-fast connection: scheduling must not hang boot (or shutdown) while Redis is down.
     maintenanceQueue = createMaintenanceQueue({ connection: producer, prefix });
@@ -106,6 +120,21 @@ export function createJobRuntime(deps: {
             const publish = { prisma, slack, pageUrl, logger, atlassian: Boolean(config.statuspage) };
             await publishStatusUpdate(publish, incidentId, updateId);
             await announceStatusChange(producer, prefix, updateId);
+          },
+          'statuspage.postmortem': async (payload) => {
+            const { v: _v, ...published } = OUTBOX_PAYLOADS['statuspage.postmortem'].parse(payload);
+            await announceStatusChange(producer, prefix, published.postmortemId);
+            await announcePostmortem(
+              {
+                prisma,
+                slack,
+                pageUrl,
+                timeZone: config.statusPage.timeZone,
+                atlassian: Boolean(config.statuspage),
+                logger,
+              },
+              published,
+            );
           },
         },
         onGaveUp: async (row, reason) => {
@@ -162,6 +191,14 @@ export function createJobRuntime(deps: {
               const { incidentId, updateId } = OUTBOX_PAYLOADS['statuspage.atlassian'].parse(payload);
               await publishToAtlassian(atlassian, incidentId, updateId);
             },
+            'statuspage.atlassian_postmortem': async (payload) => {
+              const { v: _v, ...published } =
+                OUTBOX_PAYLOADS['statuspage.atlassian_postmortem'].parse(payload);
+              await publishPostmortemToAtlassian(
+                { ...atlassian, timeZone: config.statusPage.timeZone },
+                published,
+              );
+            },
           },
         }),
       );
@@ -173,7 +210,27 @@ export function createJobRuntime(deps: {
       logger,
       metrics,
     });
-    workers = new SchemaGatedWorkers({ guard, logger, workers: [maintenance, ...outboxWorkers] });
+    const nudges =
+      slack && config.staleUpdateIntervals
+        ? createStaleNudgeWorker({
+            connection: workerConnection,
+            prefix,
+            prisma,
+            slack,
+            intervals: config.staleUpdateIntervals,
+            logger,
+            metrics,
+          })
+        : undefined;
+    if (nudges) {
+      nudgeQueue = createStaleNudgeQueue({ connection: producer, prefix });
+      nudgeQueue.on('error', onQueueError);
+    }
+    workers = new SchemaGatedWorkers({
+      guard,
+      logger,
+      workers: [maintenance, ...outboxWorkers, ...(nudges ? [nudges] : [])],
+    });
   }
 
   return {
@@ -181,8 +238,12 @@ export function createJobRuntime(deps: {
     async begin() {
       if (!workers || !maintenanceQueue) return;
       const queue = maintenanceQueue;
+      const intervals = config.staleUpdateIntervals;
       const schedule = () =>
-        scheduleMaintenance(queue).then(
+        Promise.all([
+          scheduleMaintenance(queue),
+          nudgeQueue && intervals ? scheduleStaleChecks(nudgeQueue, intervals) : undefined,
+        ]).then(
           () => clearInterval(retry),
           (error: Error) =>
             logger.warn({ err: error }, `Could not schedule maintenance jobs yet: ${error.message}`),
@@ -200,6 +261,7 @@ export function createJobRuntime(deps: {
       await Promise.race([
         Promise.allSettled([
           maintenanceQueue?.close(),
+          nudgeQueue?.close(),
           ...[...queues.values()].map((queue) => queue.close()),
         ]),
         new Promise((resolve) => setTimeout(resolve, 1000).unref()),

@@ -7,6 +7,8 @@ import { createPrismaClient } from '../db/prisma';
 import { SchemaGuard } from '../db/schema-guard';
 import { healthRoutes } from '../http/health-routes';
 import { createMetrics } from '../http/metrics';
+import { registerIncidentMetrics } from '../http/incident-metrics';
+import { loadIncidentStats } from '../services/incident-stats';
 import { createHttpServer, sendJson, type Route } from '../http/server';
 import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
@@ -103,6 +105,11 @@ export async function startSitrep(
   });
 
   const prisma = createPrismaClient(pool);
+  registerIncidentMetrics(metrics.registry, {
+    load: (since) => loadIncidentStats(prisma, since),
+    // The same clock as the listeners, so a replayed incident is "recent" in the test that replays it.
+    ...(options.now ? { now: () => options.now!().getTime() } : {}),
+  });
   const jobs = createJobRuntime({ config, prisma, guard, logger, metrics, runWorkers });
   const slackApp =
     serveWeb && config.slack
@@ -117,6 +124,7 @@ export async function startSitrep(
             enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),
             timelineReaction: config.timelineReaction,
             now: options.now ?? (() => new Date()),
+            statusPage: { url: config.statusPage.url, timeZone: config.statusPage.timeZone },
           },
         })
       : undefined;

@@ -7,6 +7,7 @@ import { boltLogger } from './bolt-logger';
 import { registerCardActions } from './listeners/card-actions';
 import { registerDeclareView } from './listeners/declare-view';
 import { registerIncidentCommand } from './listeners/incident-command';
+import { registerPostmortem } from './listeners/postmortem';
 import { registerTimelineCapture } from './listeners/timeline-capture';
 import { registerUpdateView } from './listeners/update-view';
 import type { ListenerDeps } from './listener-deps';
@@ -70,6 +71,7 @@ export function createSlackApp(deps: {
   registerUpdateView(app, deps.listeners);
   registerCardActions(app, deps.listeners);
   registerTimelineCapture(app, deps.listeners);
+  registerPostmortem(app, deps.listeners);
   app.error(async (error) => {
     deps.logger.error({ err: error, component: 'bolt' }, 'Slack listener failed');
   });

@@ -18,12 +18,16 @@ export const SLASH_COMMANDS = {
 export const ACTION_IDS = {
   openDeclareModal: 'sitrep_open_declare_modal',
   openUpdateModal: 'sitrep_open_update_modal',
+  /** On the postmortem message in the incident channel; `value` = incident id. */
+  editPostmortem: 'sitrep_edit_postmortem',
+  publishPostmortem: 'sitrep_publish_postmortem',
 } as const;
 
 /** Modal callback ids: which view a `view_submission` belongs to. */
 export const VIEW_IDS = {
   declare: 'sitrep_declare_incident',
   update: 'sitrep_post_update',
+  postmortem: 'sitrep_postmortem',
 } as const;
 
 /** Message shortcuts (manifest `features.shortcuts`, type `message`). */
@@ -53,6 +57,14 @@ export const INPUT_IDS = {
   internalNote: { block: 'internal_note', action: 'internal_note_input' },
   notify: { block: 'notify', action: 'notify_checkboxes' },
   componentImpact: { blockPrefix: 'impact_', action: 'impact_select' },
+  pmImpactStart: { block: 'pm_impact_start', action: 'pm_impact_start_picker' },
+  pmImpactEnd: { block: 'pm_impact_end', action: 'pm_impact_end_picker' },
+  pmSummary: { block: 'pm_summary', action: 'pm_summary_input' },
+  pmRootCause: { block: 'pm_root_cause', action: 'pm_root_cause_input' },
+  pmImpact: { block: 'pm_impact', action: 'pm_impact_input' },
+  pmNotImpacted: { block: 'pm_not_impacted', action: 'pm_not_impacted_input' },
+  pmRemediation: { block: 'pm_remediation', action: 'pm_remediation_input' },
+  pmActionItems: { block: 'pm_action_items', action: 'pm_action_items_input' },
 } as const;
 
 /**
@@ -73,6 +85,7 @@ export const BOT_SCOPES = {
   'pins:write': 'pin the incident summary card',
   'users:read': 'show responders by name and time zone',
   'im:write': 'send action item reminders by direct message',
+  'files:write': 'upload the postmortem export as a markdown file',
 } as const;
 
 export type BotScope = keyof typeof BOT_SCOPES;

@@ -12,4 +12,6 @@ export interface ListenerDeps {
   /** Reaction that adds a message to the timeline, without colons (e.g. `pushpin`). */
   timelineReaction: string;
   now: () => Date;
+  /** The public status page: links in replies and the time zone reports are written in. */
+  statusPage?: { url: string; timeZone: string };
 }

@@ -1,7 +1,7 @@
 import { componentImpactsSchema, stageOf } from '../db/incident-mapping';
 import type { PrismaClient } from '../db/prisma';
 import type { Severity } from '../domain/severity';
-import { formatDuration } from '../domain/time-format';
+import { describeImpactWindow } from '../domain/postmortem-report';
 import type {
   ComponentStatusName,
   Impact,
@@ -57,7 +57,12 @@ export async function loadStatusSnapshot(
       include: {
         components: true,
         updates: { where: { publishedAt: { not: null } }, orderBy: [{ postedAt: 'desc' }, { id: 'desc' }] },
-        postmortem: { include: { actionItems: { orderBy: { position: 'asc' } } } },
+        postmortem: true,
+        actionItems: {
+          where: { state: { not: 'WONT_DO' } },
+          orderBy: [{ position: 'asc' }, { createdAt: 'asc' }],
+          select: { title: true },
+        },
       },
     }),
   ]);
@@ -137,10 +142,11 @@ export async function loadStatusSnapshot(
             summary: postmortem.summary,
             rootCause: postmortem.rootCause,
             impact: postmortem.impact,
-            duration: end ? formatDuration(end.getTime() - start.getTime()) : '',
+            duration: end ? describeImpactWindow(start, end, page.timeZone) : '',
             notImpacted: postmortem.notImpacted,
             remediation: postmortem.remediation,
-            actionItems: postmortem.actionItems.map((item) => item.title),
+            // Every action item of the incident, however it was added, minus the dropped ones.
+            actionItems: incident.actionItems.map((item) => item.title),
           }
         : null,
     };

@@ -176,6 +176,57 @@ export const handlers: Record<string, Handler> = {
     if (!isUserId(user)) throw new SlackApiError('user_not_found');
     return { channel: { id: `D${user.slice(1)}` } };
   },
+  'files.getUploadURLExternal': (args, state) => {
+    const filename = str(args, 'filename');
+    const length = Number(str(args, 'length'));
+    if (!filename) throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: filename']);
+    if (!Number.isInteger(length) || length < 1)
+      throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: length']);
+    const id = state.nextId('F');
+    state.files.set(id, { id, filename, length });
+    return { upload_url: `${state.baseUrl}/upload/${id}`, file_id: id };
+  },
+  'files.completeUploadExternal': (args, state) => {
+    let files: unknown = args.files;
+    if (typeof files === 'string') {
+      try {
+        files = JSON.parse(files);
+      } catch {
+        throw new SlackApiError('invalid_arguments', ['[ERROR] files is not valid JSON']);
+      }
+    }
+    if (!Array.isArray(files) || files.length === 0)
+      throw new SlackApiError('invalid_arguments', ['[ERROR] missing required field: files']);
+    const channelId = str(args, 'channel_id');
+    const channel = channelId ? state.messageTarget(channelId) : undefined;
+    const completed = files.map((entry: unknown) => {
+      const id = (entry as { id?: unknown })?.id;
+      const file = typeof id === 'string' ? state.files.get(id) : undefined;
+      if (!file) throw new SlackApiError('file_not_found');
+      // Slack refuses to complete a file whose bytes never reached the upload URL.
+      if (file.content === undefined) throw new SlackApiError('file_upload_not_completed');
+      const title = (entry as { title?: unknown }).title;
+      file.title = typeof title === 'string' ? title : file.filename;
+      return file;
+    });
+    if (channel) {
+      const initialComment = str(args, 'initial_comment');
+      for (const file of completed) {
+        file.channel = channel;
+        if (initialComment) file.initialComment = initialComment;
+      }
+      state.storeMessage(channel, {
+        type: 'message',
+        user: FAKE_BOT_USER_ID,
+        bot_id: FAKE_BOT_ID,
+        team: FAKE_TEAM_ID,
+        ts: state.nextTs(),
+        text: initialComment ?? '',
+        files: completed.map((f) => ({ id: f.id, name: f.filename, title: f.title })),
+      });
+    }
+    return { files: completed.map((f) => ({ id: f.id, title: f.title, name: f.filename })) };
+  },
   'pins.add': (args, state) => {
     const channel = state.joinedChannel(str(args, 'channel'));
     const ts = str(args, 'timestamp');

@@ -64,6 +64,18 @@ export interface HistoryQuery {
   limit?: number;
 }
 
+export interface FakeFile {
+  id: string;
+  filename: string;
+  length: number;
+  /** The raw body posted to the upload URL (multipart as the client sends it). */
+  content?: string;
+  title?: string;
+  /** Where files.completeUploadExternal shared it. */
+  channel?: string;
+  initialComment?: string;
+}
+
 export class State {
   /** Where apps.connections.open sends Socket Mode clients (a test's fake Socket Mode server). */
   socketModeUrl: string | undefined;
@@ -74,6 +86,10 @@ export class State {
   views = new Map<string, Args>();
   usedTriggers = new Set<string>();
   users = new Map<string, FakeUser>();
+  /** Files from files.getUploadURLExternal; `content` is set once the upload URL got the bytes. */
+  files = new Map<string, FakeFile>();
+  /** Base URL of this server, for upload URLs. */
+  baseUrl = '';
 
   nextId(prefix: string): string {
     this.idSeq += 1;

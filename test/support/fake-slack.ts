@@ -13,17 +13,24 @@
  * once (reuse gives `exchanged_trigger_id`); ids starting with `expired` give `expired_trigger_id`.
  * Implemented: auth.test, chat.postMessage/update/postEphemeral/getPermalink,
  * conversations.create/history/replies/invite/info/join/open, pins.add, users.info,
- * views.open/push/update/publish.
+ * views.open/push/update/publish, files.getUploadURLExternal (+ the upload URL it hands out) and
+ * files.completeUploadExternal (what files.uploadV2 calls).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handlers } from './fake-slack-handlers';
 import { parseResponseBody, readArgs, readBody, send, sendText } from './fake-slack-http';
 import { type Args, FAKE_TEAM_ID, SlackApiError, decodeArgs, tokenError, tsMicros } from './fake-slack-rules';
-import { type ChannelOptions, type FakeUser, State, type StoredMessage } from './fake-slack-state';
+import {
+  type ChannelOptions,
+  type FakeFile,
+  type FakeUser,
+  State,
+  type StoredMessage,
+} from './fake-slack-state';
 
 export { FAKE_APP_ID, FAKE_BOT_ID, FAKE_BOT_USER_ID, FAKE_TEAM_ID } from './fake-slack-rules';
-export type { ChannelOptions, FakeUser } from './fake-slack-state';
+export type { ChannelOptions, FakeFile, FakeUser } from './fake-slack-state';
 
 export interface FakeSlackCall {
   method: string;
@@ -96,6 +103,8 @@ export interface FakeSlack {
   message(channel: string, ts: string): FakeMessage | undefined;
   /** Every stored message of a channel or DM, oldest first, thread replies included. */
   messagesIn(channel: string): FakeMessage[];
+  /** Every file announced with files.getUploadURLExternal, with what was uploaded and where it was shared. */
+  files(): FakeFile[];
   /** Every view opened, pushed, updated or published, in order of last change. */
   views(): Record<string, unknown>[];
   /** Forgets calls, responses, pending failures, delays and all state (channels, messages, views). */
@@ -155,8 +164,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     sendText(res, 200, 'ok');
   }
 
+  async function handleUpload(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendText(res, 405, 'method_not_allowed');
+    const file = state.files.get(id);
+    if (!file) return sendText(res, 404, 'not_found');
+    file.content = (await readBody(req)).body;
+    sendText(res, 200, `OK - ${Buffer.byteLength(file.content)}`);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const upload = /^\/upload\/([A-Z0-9]+)$/.exec(url.pathname);
+    if (upload?.[1]) return handleUpload(upload[1], req, res);
     const response = /^\/response\/([^/]+)$/.exec(url.pathname);
     if (response?.[1]) return handleResponseUrl(decodeURIComponent(response[1]), req, res);
     const match = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
@@ -229,6 +248,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
   const { port } = server.address() as AddressInfo;
   const base = `http://127.0.0.1:${port}`;
+  state.baseUrl = base;
 
   return {
     url: `${base}/api/`,
@@ -283,6 +303,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     },
     messagesIn: (channel) => state.messagesIn(channel).map(fakeMessage),
     views: () => [...state.views.values()].map((view) => structuredClone(view)),
+    files: () => [...state.files.values()].map((file) => ({ ...file })),
     reset() {
       calls.length = 0;
       responses.length = 0;
@@ -290,6 +311,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       delays.clear();
       carriedOutFirst.clear();
       state = new State();
+      state.baseUrl = base;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -12,6 +12,8 @@ const LINES: [keyof typeof COMMAND_USAGE, string][] = [
   ['role', 'assign a role'],
   ['timeline', 'show the timeline in your time zone'],
   ['list', 'open incidents, newest first'],
+  ['postmortem', 'write the postmortem (form), publish it, or export it as markdown'],
+  ['stats', 'median response times per severity'],
   ['help', 'this help'],
 ];
 

@@ -11,6 +11,9 @@ import { findIncidentByChannel, getIncidentTimeline, listOpenIncidents } from '.
 import { renderHelp } from '../blocks/help';
 import { renderIncidentList } from '../blocks/incident-list';
 import { renderTimeline } from '../blocks/timeline';
+import { renderIncidentStats } from '../blocks/incident-stats';
+import { loadIncidentStats } from '../../services/incident-stats';
+import { handlePostmortemCommand } from './postmortem';
 import { SLASH_COMMANDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
 import { openDeclareModal, openModalOrExplain, openUpdateModal } from './open-modals';
@@ -86,6 +89,22 @@ async function inIncidentChannel(
     return;
   }
   const key = incidentKey(incident);
+  if (parsed.kind === 'postmortem') {
+    await ack();
+    await handlePostmortemCommand(
+      deps,
+      {
+        action: parsed.action,
+        incidentId: incident.id,
+        channelId: command.channel_id,
+        userId: command.user_id,
+        triggerId: command.trigger_id,
+      },
+      client,
+      respond,
+    );
+    return;
+  }
   if (parsed.kind === 'update') {
     await ack();
     await openModalOrExplain(
@@ -154,6 +173,12 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
           declaredAt: i.declaredAt,
         }));
         await ack(ephemeral(renderIncidentList(listed, deps.now()).text));
+        return;
+      }
+      case 'stats': {
+        const since = new Date(deps.now().getTime() - sub.days * 24 * 3600 * 1000);
+        const stats = await loadIncidentStats(deps.prisma, since);
+        await ack(ephemeral(renderIncidentStats(stats, sub.days).text));
         return;
       }
       case 'declare':

@@ -39,15 +39,26 @@ export function escapeXml(text: string): string {
     .replace(/[&<>"']/g, (c) => XML_ENTITIES[c] ?? c);
 }
 
-/** The HTML shown by a feed reader for one incident: its updates, newest first. */
+const paragraph = (when: Date, label: string, text: string, timeZone: string): string => {
+  const body = escapeHtml(text.replace(/\r\n?/g, '\n')).replace(/\n/g, '<br>');
+  return `<p><small>${escapeHtml(formatPosted(when, timeZone))}</small><br><strong>${label}</strong> - ${body}</p>`;
+};
+
+/**
+ * The HTML shown by a feed reader for one incident: its published postmortem's summary (the full
+ * report is on the incident's page), then its updates, newest first.
+ */
 export function incidentFeedHtml(s: StatusSnapshot, incident: PublicIncident): string {
-  return updatesNewestFirst(incident)
-    .map((u) => {
-      const body = escapeHtml(u.body.replace(/\r\n?/g, '\n')).replace(/\n/g, '<br>');
-      const when = escapeHtml(formatPosted(u.postedAt, s.page.timeZone));
-      return `<p><small>${when}</small><br><strong>${STAGE_LABELS[u.stage]}</strong> - ${body}</p>`;
-    })
-    .join('');
+  const pm = incident.postmortem;
+  const postmortem = pm
+    ? paragraph(pm.publishedAt, 'Postmortem', pm.summary || 'A postmortem was published.', s.page.timeZone)
+    : '';
+  return (
+    postmortem +
+    updatesNewestFirst(incident)
+      .map((u) => paragraph(u.postedAt, STAGE_LABELS[u.stage], u.body, s.page.timeZone))
+      .join('')
+  );
 }
 
 function feedIncidents(s: StatusSnapshot): PublicIncident[] {

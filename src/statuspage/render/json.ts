@@ -25,7 +25,7 @@ import {
   worstStatus,
   groupIds,
 } from './common';
-import type { PublicComponent, PublicIncident, StatusSnapshot } from './model';
+import type { PublicComponent, PublicIncident, PublicPostmortem, StatusSnapshot } from './model';
 import type {
   ComponentJson,
   ComponentsJson,
@@ -112,6 +112,23 @@ function renderComponentList(s: StatusSnapshot): (ComponentJson | GroupComponent
   });
 }
 
+/** The published postmortem as markdown, in the seed report's section order. */
+function postmortemBody(pm: PublicPostmortem): string {
+  const sections: [string, string][] = [
+    ['Summary', pm.summary],
+    ['Root Cause', pm.rootCause],
+    ['Impact', pm.impact],
+    ['Duration', pm.duration],
+    ['What was not impacted?', pm.notImpacted],
+    ['Remediation', pm.remediation],
+    ['Action Items', pm.actionItems.map((item, i) => `${i + 1}. ${item}`).join('\n')],
+  ];
+  return sections
+    .filter(([, text]) => text.trim() !== '')
+    .map(([heading, text]) => `## ${heading}\n\n${text.trim()}`)
+    .join('\n\n');
+}
+
 function renderIncident(s: StatusSnapshot, ids: Map<string, string>, incident: PublicIncident): IncidentJson {
   const changes = affectedChanges(incident);
   return {
@@ -137,6 +154,8 @@ function renderIncident(s: StatusSnapshot, ids: Map<string, string>, incident: P
       display_at: iso(u.postedAt),
       affected_components: changes.get(u.id) ?? [],
     })),
+    postmortem_body: incident.postmortem ? postmortemBody(incident.postmortem) : null,
+    postmortem_published_at: incident.postmortem ? iso(incident.postmortem.publishedAt) : null,
   };
 }
 

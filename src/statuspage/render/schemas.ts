@@ -86,6 +86,9 @@ export const incidentSchema = z.strictObject({
   page_id: z.string().min(1),
   components: z.array(componentSchema),
   incident_updates: z.array(incidentUpdateSchema).min(1),
+  /** Statuspage's incident postmortem fields: the published report as markdown, or null. */
+  postmortem_body: z.string().nullable(),
+  postmortem_published_at: isoDateTime.nullable(),
 });
 
 const unresolvedIncidentSchema = incidentSchema.refine(

@@ -48,6 +48,12 @@ describe('parseIncidentCommand: accepted', () => {
     ['role IC <@U7>', { kind: 'role', role: 'lead', userId: 'U7' }],
     ['role <@U7|kim> comms', { kind: 'role', role: 'comms', userId: 'U7' }],
     ['timeline', { kind: 'timeline' }],
+    ['postmortem', { kind: 'postmortem', action: 'edit' }],
+    ['postmortem PUBLISH', { kind: 'postmortem', action: 'publish' }],
+    ['postmortem export', { kind: 'postmortem', action: 'export' }],
+    ['stats', { kind: 'stats', days: 30 }],
+    ['stats 7', { kind: 'stats', days: 7 }],
+    ['stats 365', { kind: 'stats', days: 365 }],
     ['list', { kind: 'list' }],
   ])('%j', (text, command) => {
     expect(parsed(text)).toEqual(command);
@@ -67,6 +73,19 @@ describe('parseIncidentCommand: refused', () => {
     ['severity sev1 now', /only the severity/, COMMAND_USAGE.severity],
     ['lead', 'Mention the new lead, e.g. /incident lead @alex', COMMAND_USAGE.lead],
     ['lead alex', 'Mention the new lead, e.g. /incident lead @alex', COMMAND_USAGE.lead],
+    [
+      'postmortem send',
+      'Unknown postmortem action "send". Use edit, publish or export.',
+      COMMAND_USAGE.postmortem,
+    ],
+    [
+      'postmortem export now',
+      '/incident postmortem export takes no further arguments.',
+      COMMAND_USAGE.postmortem,
+    ],
+    ['stats 0', 'Give a number of days from 1 to 365, e.g. /incident stats 90', COMMAND_USAGE.stats],
+    ['stats 366', 'Give a number of days from 1 to 365, e.g. /incident stats 90', COMMAND_USAGE.stats],
+    ['stats 7 days', 'Give a number of days from 1 to 365, e.g. /incident stats 90', COMMAND_USAGE.stats],
     ['lead <#C123|general>', 'Mention the new lead, e.g. /incident lead @alex', COMMAND_USAGE.lead],
     ['lead <@U1> <@U2>', /only one person/, COMMAND_USAGE.lead],
     ['role', /Say which role/, COMMAND_USAGE.role],

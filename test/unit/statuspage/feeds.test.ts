@@ -15,14 +15,20 @@ const entries = (xml: string, tag: string): string[] =>
     .map((part) => part.split(`</${tag}>`)[0] ?? '');
 
 describe('incident feed HTML', () => {
-  it('lists the updates newest first with the posted time in the page zone', () => {
+  it('leads with the published postmortem’s summary, then the updates newest first, in the page zone', () => {
     const html = incidentFeedHtml(snapshot(), seedIncident());
     expect(
       html.startsWith(
-        '<p><small>Feb 13, 2026 - 02:21 PST</small><br><strong>Resolved</strong> - This incident has been resolved.</p>',
+        '<p><small>Feb 20, 2026 - 11:06 PST</small><br><strong>Postmortem</strong> - Customers in the Prod2, Prod3, and EU production clusters',
       ),
     ).toBe(true);
-    const order = ['Resolved', 'Monitoring', 'Identified', 'Investigating'].map((label) =>
+    expect(html).toContain(
+      '</p><p><small>Feb 13, 2026 - 02:21 PST</small><br><strong>Resolved</strong> - This incident has been resolved.</p>',
+    );
+    expect(incidentFeedHtml(snapshot(), { ...seedIncident(), postmortem: null })).toMatch(
+      /^<p><small>Feb 13, 2026 - 02:21 PST<\/small><br><strong>Resolved<\/strong>/,
+    );
+    const order = ['Postmortem', 'Resolved', 'Monitoring', 'Identified', 'Investigating'].map((label) =>
       html.indexOf(`<strong>${label}</strong>`),
     );
     expect(order).toEqual([...order].sort((a, b) => a - b));
@@ -46,7 +52,10 @@ describe('Atom feed', () => {
     expect(list[1]).toContain('<published>2026-02-13T06:51:00.000Z</published>');
     expect(list[1]).toContain('<title>SEI - Team Settings and Efficiency Insights Inaccessible</title>');
     expect(list[1]).toContain(
-      '<content type="html">&lt;p&gt;&lt;small&gt;Feb 13, 2026 - 02:21 PST&lt;/small&gt;&lt;br&gt;&lt;strong&gt;Resolved&lt;/strong&gt; - This incident has been resolved.&lt;/p&gt;',
+      '<content type="html">&lt;p&gt;&lt;small&gt;Feb 20, 2026 - 11:06 PST&lt;/small&gt;&lt;br&gt;&lt;strong&gt;Postmortem&lt;/strong&gt; - Customers',
+    );
+    expect(list[1]).toContain(
+      '&lt;p&gt;&lt;small&gt;Feb 13, 2026 - 02:21 PST&lt;/small&gt;&lt;br&gt;&lt;strong&gt;Resolved&lt;/strong&gt; - This incident has been resolved.&lt;/p&gt;',
     );
   });
 
