@@ -21,6 +21,8 @@ export const OUTBOX_PAYLOADS = {
   'slack.incident_declared': z.object({ v: z.literal(1), incidentId: z.uuid() }),
   'slack.update_posted': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
   'slack.change_announced': z.object({ v: z.literal(1), incidentId: z.uuid(), timelineEventId: z.uuid() }),
+  /** The update's reply under the announcement; separate so a busy announcements channel never holds up the incident channel. */
+  'slack.update_threaded': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
   /** Consumed by the status store publisher (issue 4); written now so no update is missed. */
   'statuspage.publish': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
   /** The same update sent on to Atlassian Statuspage, when configured; queued by the publish job. */

@@ -4,6 +4,7 @@ import {
   publishUpdateToSlack,
   type SlackSyncDeps,
 } from '../services/slack/sync-incident-to-slack';
+import { threadUpdate } from '../services/slack/thread-update';
 import { OUTBOX_PAYLOADS } from './outbox-topics';
 import type { OutboxHandler } from './outbox-worker';
 
@@ -11,6 +12,7 @@ export const SLACK_TOPICS = [
   'slack.incident_declared',
   'slack.update_posted',
   'slack.change_announced',
+  'slack.update_threaded',
 ] as const;
 
 export function slackHandlers(deps: SlackSyncDeps): Record<(typeof SLACK_TOPICS)[number], OutboxHandler> {
@@ -24,6 +26,10 @@ export function slackHandlers(deps: SlackSyncDeps): Record<(typeof SLACK_TOPICS)
     'slack.update_posted': (payload, attempt) => {
       const { incidentId, updateId } = OUTBOX_PAYLOADS['slack.update_posted'].parse(payload);
       return publishUpdateToSlack(deps, incidentId, updateId, attempt);
+    },
+    'slack.update_threaded': (payload, attempt) => {
+      const { incidentId, updateId } = OUTBOX_PAYLOADS['slack.update_threaded'].parse(payload);
+      return threadUpdate(deps, incidentId, updateId, attempt);
     },
     'slack.change_announced': (payload, attempt) => {
       const { incidentId, timelineEventId } = OUTBOX_PAYLOADS['slack.change_announced'].parse(payload);

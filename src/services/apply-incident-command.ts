@@ -151,15 +151,12 @@ async function writeDecision(
         }),
       );
     } else if (effect.type === 'announce_in_slack') {
-      if (update)
-        drafts.push(
-          outboxDraft('slack.update_posted', current.id, {
-            v: 1,
-            incidentId: current.id,
-            updateId: update.id,
-          }),
-        );
-      else {
+      if (update) {
+        const ids = { v: 1 as const, incidentId: current.id, updateId: update.id };
+        drafts.push(outboxDraft('slack.update_posted', current.id, ids));
+        // Private incidents have no announcement to reply under.
+        if (!current.isPrivate) drafts.push(outboxDraft('slack.update_threaded', current.id, ids));
+      } else {
         for (const event of timelineEvents) {
           drafts.push(
             outboxDraft('slack.change_announced', current.id, {

