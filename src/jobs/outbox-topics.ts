@@ -45,6 +45,8 @@ export const OUTBOX_PAYLOADS = {
     incidentId: z.uuid(),
     /** The incident's version when the modal was opened, to explain a rejection. */
     openedAtVersion: z.number().int().min(1),
+    /** The incident's stage when the submission was checked; a later move away from it refuses the update. */
+    seenStage: z.enum(STAGES).optional(),
     submission: z.object({
       stage: z.enum(STAGES),
       publicMessage: z.string().max(3000),

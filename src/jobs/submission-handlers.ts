@@ -4,7 +4,7 @@ import { incidentKey, stageOf } from '../db/incident-mapping';
 import type { PrismaClient } from '../db/prisma';
 import { escapeMrkdwn } from '../domain/mrkdwn';
 import { STAGE_LABELS } from '../domain/stages';
-import { applyIncidentCommand } from '../services/apply-incident-command';
+import { applyUpdateSubmission } from '../services/apply-update-submission';
 import { declareIncident } from '../services/declare-incident';
 import { explainRejectedUpdate } from '../services/slack/explain-rejected-update';
 import { OUTBOX_PAYLOADS } from './outbox-topics';
@@ -43,13 +43,7 @@ export function submissionHandlers(deps: SubmissionDeps): Record<SubmissionTopic
     },
     'incident.update_requested': async (payload) => {
       const request = OUTBOX_PAYLOADS['incident.update_requested'].parse(payload);
-      const { componentImpacts, ...fields } = request.submission;
-      const outcome = await applyIncidentCommand(
-        deps.prisma,
-        request.incidentId,
-        { type: 'post_update', ...fields, requireStageChange: false, at: new Date(request.at) },
-        { actorId: request.userId, idempotencyKey: `view:${request.viewId}`, componentImpacts },
-      );
+      const outcome = await applyUpdateSubmission(deps.prisma, request);
       if (outcome.ok) {
         deps.enqueue(outcome.outboxIds);
         return;

@@ -106,7 +106,7 @@ export async function startSitrep(
 
   const prisma = createPrismaClient(pool);
   registerIncidentMetrics(metrics.registry, {
-    load: (since) => loadIncidentStats(prisma, since),
+    load: (since) => loadIncidentStats(prisma, since, { includePrivate: false }),
     // The same clock as the listeners, so a replayed incident is "recent" in the test that replays it.
     ...(options.now ? { now: () => options.now!().getTime() } : {}),
   });

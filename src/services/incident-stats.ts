@@ -14,13 +14,18 @@ export interface IncidentStats {
 }
 
 /**
- * Response times of the incidents declared since `since` (private ones included: only numbers
- * leave this function), per severity. The impact window is the postmortem's when one was written,
- * since responders correct it there.
+ * Response times of the incidents declared since `since`, per severity. The impact window is the
+ * postmortem's when one was written, since responders correct it there. Private incidents count
+ * only where the audience is the team (`/incident stats`): even a count on /metrics, served on
+ * the public port, would tell outsiders that a private incident exists.
  */
-export async function loadIncidentStats(prisma: PrismaClient, since: Date): Promise<IncidentStats> {
+export async function loadIncidentStats(
+  prisma: PrismaClient,
+  since: Date,
+  options: { includePrivate: boolean },
+): Promise<IncidentStats> {
   const rows = await prisma.incident.findMany({
-    where: { declaredAt: { gte: since } },
+    where: { declaredAt: { gte: since }, ...(options.includePrivate ? {} : { isPrivate: false }) },
     select: {
       severity: true,
       declaredAt: true,

@@ -209,30 +209,30 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
     });
   });
 
-  it('tells a responder, in the channel, when a change made after their submission overtook it', async () => {
-    // The modal was checked when submitted (Identified was fine then); by the time the job applies
-    // it, INC-1 is resolved. The job is fed the stored submission as the listener would store it.
-    const [row] = await world.db.query<{ id: string; status: string }>(
-      'SELECT id, status::text AS status FROM "Incident" WHERE number = 1',
-    );
-    expect(row!.status).toBe('RESOLVED');
-    const updatesBefore = await world.db.query('SELECT id FROM "IncidentUpdate"');
+  /** Stores an update-modal submission as the listener does, for the job to apply. */
+  async function storeUpdateRequest(
+    viewId: string,
+    userId: string,
+    submitted: { stage: string; at: Date; seenStage?: string },
+  ) {
+    const [row] = await world.db.query<{ id: string }>('SELECT id FROM "Incident" WHERE number = 1');
     await world.db.query(
       'INSERT INTO "OutboxMessage" (id, topic, "aggregateId", payload) VALUES ($1, $2, $3, $4)',
       [
-        outboxIdFor('update:V0OVERTAKEN'),
+        outboxIdFor(`update:${viewId}`),
         'incident.update_requested',
         row!.id,
         JSON.stringify({
           v: 1,
-          viewId: 'V0OVERTAKEN',
-          userId: 'U0LATE',
-          at: new Date().toISOString(),
+          viewId,
+          userId,
+          at: submitted.at.toISOString(),
           incidentId: row!.id,
           openedAtVersion: 1,
+          ...(submitted.seenStage ? { seenStage: submitted.seenStage } : {}),
           submission: {
-            stage: 'monitoring',
-            publicMessage: 'Watching it.',
+            stage: submitted.stage,
+            publicMessage: `Posted by ${viewId}.`,
             internalNote: '',
             notifySubscribers: true,
             componentImpacts: [],
@@ -240,6 +240,17 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
         }),
       ],
     );
+  }
+
+  it('tells a responder, in the channel, when a change made after their submission overtook it', async () => {
+    // Checked when submitted (Monitoring was fine then); by the time the job applies it, INC-1 is
+    // resolved. The relay's sweep hands the stored submission to the job.
+    const [row] = await world.db.query<{ status: string }>(
+      'SELECT status::text AS status FROM "Incident" WHERE number = 1',
+    );
+    expect(row!.status).toBe('RESOLVED');
+    const updatesBefore = await world.db.query('SELECT id FROM "IncidentUpdate"');
+    await storeUpdateRequest('V0OVERTAKEN', 'U0LATE', { stage: 'monitoring', at: new Date() });
     const channel = await incidentChannel();
     const [notice] = await world.calls('chat.postEphemeral', 1, (a) => a.user === 'U0LATE');
     expect(notice).toMatchObject({
@@ -249,7 +260,37 @@ describe('incident lifecycle through Slack (real Bolt app, fake Slack Web API)',
       ),
     });
     expect(await world.submission('update', 'V0OVERTAKEN')).toEqual({ status: 'DONE', lastError: null });
+
+    // Identified was a move forward when submitted; now it would reopen the resolved incident.
+    await storeUpdateRequest('V0REOPEN', 'U0LATER', {
+      stage: 'identified',
+      at: new Date(),
+      seenStage: 'investigating',
+    });
+    const [refusal] = await world.calls('chat.postEphemeral', 1, (a) => a.user === 'U0LATER');
+    expect(refusal!.text).toMatch(
+      /^Your update to INC-1 was not posted: the incident moved from Investigating to Resolved after you submitted it\./,
+    );
+    expect(await world.submission('update', 'V0REOPEN')).toMatchObject({ status: 'DONE' });
     expect(await world.db.query('SELECT id FROM "IncidentUpdate"')).toHaveLength(updatesBefore.length);
+  });
+
+  it('stamps a submission applied after a later command no earlier than the incident’s latest update', async () => {
+    const [latest] = await world.db.query<{ postedAt: Date }>(
+      'SELECT max(u."postedAt") AS "postedAt" FROM "IncidentUpdate" u JOIN "Incident" i ON i.id = u."incidentId" WHERE i.number = 1',
+    );
+    // Submitted a minute before the latest update was posted, applied only now.
+    await storeUpdateRequest('V0LATE', 'U0LATE', {
+      stage: 'resolved',
+      at: new Date(latest!.postedAt.getTime() - 60_000),
+      seenStage: 'resolved',
+    });
+    expect(await world.submission('update', 'V0LATE')).toMatchObject({ status: 'DONE' });
+    const [applied] = await world.db.query<{ postedAt: Date }>(
+      'SELECT "postedAt" FROM "IncidentUpdate" WHERE "idempotencyKey" = $1',
+      ['view:V0LATE'],
+    );
+    expect(applied!.postedAt.getTime()).toBe(latest!.postedAt.getTime() + 1);
   });
 
   it('rejects a tampered private_metadata with a clear field error', async () => {

@@ -4,6 +4,7 @@ import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
 import { addTimelineMessage } from '../../src/services/add-timeline-message';
 import { applyIncidentCommand } from '../../src/services/apply-incident-command';
 import { declareIncident, type DeclareIncidentInput } from '../../src/services/declare-incident';
+import { loadIncidentStats } from '../../src/services/incident-stats';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 describe('incident services (real PostgreSQL)', () => {
@@ -171,5 +172,18 @@ describe('incident services (real PostgreSQL)', () => {
     expect(
       await prisma.timelineEvent.count({ where: { incidentId: incident.id, kind: 'message_added' } }),
     ).toBe(1);
+  });
+
+  it("counts private incidents in the team's stats but never in the public ones", async () => {
+    const since = new Date('2026-01-01T00:00:00Z');
+    const before = await loadIncidentStats(prisma, since, { includePrivate: true });
+    const publicBefore = await loadIncidentStats(prisma, since, { includePrivate: false });
+    await declareIncident(prisma, declaration({ isPrivate: true, severity: 'SEV1' }));
+    expect((await loadIncidentStats(prisma, since, { includePrivate: true })).incidents).toBe(
+      before.incidents + 1,
+    );
+    expect((await loadIncidentStats(prisma, since, { includePrivate: false })).incidents).toBe(
+      publicBefore.incidents,
+    );
   });
 });

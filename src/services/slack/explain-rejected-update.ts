@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Incident } from '../../generated/prisma/client';
-import { isPermanentSlackError } from './slack-errors';
+import { isPermanentSlackError, slackErrorCode } from './slack-errors';
 
 /**
  * Tells a responder that their submitted update was not applied. The modal closed with the ack,
@@ -18,7 +18,10 @@ export async function explainRejectedUpdate(
       await slack.chat.postEphemeral({ channel: incident.slackChannelId, user: userId, text });
       return;
     } catch (error) {
-      if (!isPermanentSlackError(error)) throw error;
+      // Not a member (they pressed the card's button from a preview): tell them directly.
+      const code = slackErrorCode(error);
+      if (!isPermanentSlackError(error) && code !== 'user_not_in_channel' && code !== 'not_in_channel')
+        throw error;
     }
   }
   await slack.chat.postMessage({ channel: userId, text });

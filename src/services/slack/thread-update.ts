@@ -42,9 +42,17 @@ export async function threadUpdate(
       orderBy: [{ postedAt: 'asc' }, { id: 'asc' }],
     });
     if (!waiting.some((u) => u.id === updateId)) return; // another job threaded it meanwhile
-    const later = waiting.some(
-      (u) => u.postedAt > own.postedAt || (u.postedAt.getTime() === own.postedAt.getTime() && u.id > own.id),
-    );
+    // Only a thread job still to run can take this update along; one that failed for good cannot.
+    const later = attempt.queuedAt
+      ? (await prisma.outboxMessage.count({
+          where: {
+            aggregateId: incidentId,
+            topic: 'slack.update_threaded',
+            status: { in: ['PENDING', 'ENQUEUED'] },
+            createdAt: { gt: attempt.queuedAt },
+          },
+        })) > 0
+      : false;
     const shown = waiting.map(shownOf);
     try {
       const replyTs = await postOnce(

@@ -177,7 +177,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       }
       case 'stats': {
         const since = new Date(deps.now().getTime() - sub.days * 24 * 3600 * 1000);
-        const stats = await loadIncidentStats(deps.prisma, since);
+        const stats = await loadIncidentStats(deps.prisma, since, { includePrivate: true });
         await ack(ephemeral(renderIncidentStats(stats, sub.days).text));
         return;
       }

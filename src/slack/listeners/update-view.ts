@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { incidentKey, snapshotOf, stageOf } from '../../db/incident-mapping';
 import { decide } from '../../domain/incident';
 import { STAGE_LABELS } from '../../domain/stages';
-import { outboxDraft } from '../../jobs/outbox-topics';
+import { outboxDraft, outboxIdFor } from '../../jobs/outbox-topics';
 import { queueSubmission } from '../../services/queue-submission';
 import { INPUT_IDS, VIEW_IDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
@@ -44,7 +44,14 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
       requireStageChange: false,
       at,
     });
+    const submissionKey = `update:${view.id}`;
     if (!decision.ok) {
+      // A repeated delivery of a submission already stored is answered as the first one was,
+      // even when the incident has moved on since (its job explains any refusal).
+      if (await deps.prisma.outboxMessage.findUnique({ where: { id: outboxIdFor(submissionKey) } })) {
+        await ack();
+        return;
+      }
       const changed =
         incident.version !== metadata.version
           ? ` The incident changed while you were editing: ${incidentKey(incident)} is now ${STAGE_LABELS[stageOf(incident.status)]}, ${incident.severity}.`
@@ -61,9 +68,10 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
         at: at.toISOString(),
         incidentId: incident.id,
         openedAtVersion: metadata.version,
+        seenStage: stageOf(incident.status),
         submission: { ...fields, componentImpacts },
       }),
-      `update:${view.id}`,
+      submissionKey,
     );
     await ack();
     deps.enqueueOutbox([outboxId]);
