@@ -93,15 +93,35 @@ export class OutboxRelay {
     await this.offer(rows);
   }
 
-  private async offer(rows: { id: string; topic: string }[]): Promise<void> {
+  private async offer(rows: { id: string; topic: string; status: string }[]): Promise<void> {
     for (const row of rows) {
       const queue = this.deps.queueFor(row.topic as OutboxTopic);
       if (!queue) continue;
+      if (row.status === 'ENQUEUED' && (await this.settleFailedJob(queue, row.id))) continue;
       await queue.add(row.topic, { outboxId: row.id }, { ...OUTBOX_JOB_OPTIONS, jobId: outboxJobId(row.id) });
       await this.deps.prisma.outboxMessage.updateMany({
         where: { id: row.id, status: { in: ['PENDING', 'ENQUEUED'] } },
         data: { status: 'ENQUEUED', availableAt: new Date() },
       });
     }
+  }
+
+  /**
+   * A job that failed for good is kept (removeOnFail), so adding it again is a no-op; if its row
+   * could not be marked then (a database blip, a killed worker), the row would stay ENQUEUED and
+   * hold up every later post of its incident. Marks such a row FAILED; true when it did.
+   */
+  private async settleFailedJob(queue: Queue, outboxId: string): Promise<boolean> {
+    const job = await queue.getJob(outboxJobId(outboxId));
+    if (!job || !(await job.isFailed())) return false;
+    await this.deps.prisma.outboxMessage.updateMany({
+      where: { id: outboxId, status: 'ENQUEUED' },
+      data: { status: 'FAILED', lastError: (job.failedReason || 'the job failed').slice(0, 2000) },
+    });
+    this.deps.logger.warn(
+      { event: 'outbox_row_settled', outboxId, reason: job.failedReason },
+      `Outbox row ${outboxId} marked FAILED: its job had failed for good`,
+    );
+    return true;
   }
 }
