@@ -18,7 +18,14 @@ export interface SavePostmortemInput {
 }
 
 export type SavePostmortemOutcome =
-  { ok: true; postmortem: Postmortem; outboxIds: string[] } | { ok: false; error: string };
+  | {
+      ok: true;
+      postmortem: Postmortem;
+      outboxIds: string[];
+      /** This submission had been saved before (a repeated delivery). */
+      repeated: boolean;
+    }
+  | { ok: false; error: string };
 
 const CHANGED =
   'Someone else saved this postmortem while you were editing. Close this form and open it again (/incident postmortem) to see their changes; copy your text first.';
@@ -43,8 +50,13 @@ export async function savePostmortemDraft(
     impactEndedAt: values.impactEndedAt,
     authorId: input.authorId,
   };
+  // Slack delivers a submission again when the first ack was late; the first save counts.
+  const savedBefore = () =>
+    prisma.timelineEvent.findUnique({ where: { idempotencyKey: input.submissionKey }, select: { id: true } });
   let postmortem: Postmortem;
+  let repeated = false;
   try {
+    if (await savedBefore()) throw new AlreadySaved();
     postmortem = await prisma.$transaction(async (tx) => {
       let saved: Postmortem;
       if (input.expectedVersion === null) {
@@ -66,14 +78,19 @@ export async function savePostmortemDraft(
           actorId: input.authorId,
           text: input.expectedVersion === null ? 'Postmortem draft started' : 'Postmortem edited',
           data: { postmortemId: saved.id, version: saved.version },
+          idempotencyKey: input.submissionKey,
           occurredAt: input.at,
         },
       });
       return saved;
     });
   } catch (error) {
-    if (error instanceof DraftChanged || isUniqueViolation(error)) return { ok: false, error: CHANGED };
-    throw error;
+    if (error instanceof AlreadySaved || (isUniqueViolation(error) && (await savedBefore()))) {
+      postmortem = await prisma.postmortem.findUniqueOrThrow({ where: { incidentId: input.incidentId } });
+      repeated = true;
+    } else if (error instanceof DraftChanged || isUniqueViolation(error)) {
+      return { ok: false, error: CHANGED };
+    } else throw error;
   }
   const outboxIds: string[] = [];
   for (const item of input.actionItems) {
@@ -90,7 +107,8 @@ export async function savePostmortemDraft(
     });
     outboxIds.push(...added.outboxIds);
   }
-  return { ok: true, postmortem, outboxIds };
+  return { ok: true, postmortem, outboxIds, repeated };
 }
 
 class DraftChanged extends Error {}
+class AlreadySaved extends Error {}

@@ -255,23 +255,29 @@ describe('postmortem of the seed incident (real Bolt app, fake Slack, fake Statu
   });
 
   it('saves the draft with its action items, posts it in the channel, and reopens it as saved', async () => {
-    const response = await sendViewSubmission(world.app.baseUrl, {
-      callbackId: VIEW_IDS.postmortem,
-      viewId: 'V0PMSAVE',
-      userId: 'U0LEAD',
-      privateMetadata: JSON.stringify({ incidentId, version: null }),
-      values: formValues({
-        start: SEED.times.impactStart,
-        end: SEED.times.resolved,
-        actionItems: [
-          'Full Automation of Database Migrations | <@U0DBA|dba> | 2026-03-15 | high',
-          'Functional Automation and Monitoring | <@U0QA> | 2026-03-31',
-          'Strengthened Deployment Checkpoints | <@U0OPS> | | low',
-        ].join('\n'),
-      }),
-    });
+    const submit = () =>
+      sendViewSubmission(world.app.baseUrl, {
+        callbackId: VIEW_IDS.postmortem,
+        viewId: 'V0PMSAVE',
+        userId: 'U0LEAD',
+        privateMetadata: JSON.stringify({ incidentId, version: null }),
+        values: formValues({
+          start: SEED.times.impactStart,
+          end: SEED.times.resolved,
+          actionItems: [
+            'Full Automation of Database Migrations | <@U0DBA|dba> | 2026-03-15 | high',
+            'Functional Automation and Monitoring | <@U0QA> | 2026-03-31',
+            'Strengthened Deployment Checkpoints | <@U0OPS> | | low',
+          ].join('\n'),
+        }),
+      });
+    const response = await submit();
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('');
+    // Slack delivers it again (the first ack was late): accepted, nothing saved twice.
+    const again = await submit();
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('');
     const [saved] = await world.db.query<Record<string, unknown>>(
       'SELECT status, version, "impactStartedAt", "impactEndedAt", "rootCause" FROM "Postmortem"',
     );
@@ -306,6 +312,13 @@ describe('postmortem of the seed incident (real Bolt app, fake Slack, fake Statu
       (a) => a.channel === channel && String(a.text).startsWith('INC-1 postmortem (draft)'),
     );
     expect(JSON.stringify(draft!.blocks)).toContain(ACTION_IDS.publishPostmortem);
+    expect(
+      world.fake
+        .callsTo('chat.postMessage')
+        .filter(
+          (c) => c.args.channel === channel && String(c.args.text).startsWith('INC-1 postmortem (draft)'),
+        ),
+    ).toHaveLength(1);
 
     // Reopening shows the saved draft, not the prefill.
     await command('postmortem');

@@ -183,6 +183,7 @@ export function registerPostmortem(app: App, deps: ListenerDeps): void {
     }
     await ack();
     deps.enqueueOutbox(outcome.outboxIds);
+    if (outcome.repeated) return; // its draft was posted after the first delivery
     const loaded = await loadPostmortem(deps.prisma, metadata.incidentId);
     const channel = loaded.incident.slackChannelId;
     if (!channel) return;
