@@ -8,6 +8,7 @@ import { SchemaGuard } from '../db/schema-guard';
 import { healthRoutes } from '../http/health-routes';
 import { createMetrics } from '../http/metrics';
 import { createHttpServer, sendJson, type Route } from '../http/server';
+import { guardSlackRequests } from '../http/slack-request-guard';
 import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
 import { migrateAtBoot } from './boot-migration';
@@ -31,18 +32,18 @@ export interface RunningSitrep {
   stop(): Promise<void>;
 }
 
-function slackRoutes(slackApp: SlackApp | undefined, missing: string[]): Route[] {
-  if (slackApp?.requestListener) {
-    const listener = slackApp.requestListener;
+function slackRoutes(slackApp: SlackApp | undefined, config: Config): Route[] {
+  if (slackApp?.requestListener && config.slack?.signingSecret) {
     return [
       {
         name: 'slack',
         methods: ['POST'],
         path: SLACK_EVENTS_PATH,
-        handler: (req, res) => listener(req, res),
+        handler: guardSlackRequests({ signingSecret: config.slack.signingSecret }, slackApp.requestListener),
       },
     ];
   }
+  const missing = config.slackMissing;
   if (slackApp) return []; // Socket Mode: Slack never calls us over HTTP.
   return [
     {
@@ -162,7 +163,7 @@ export async function startSitrep(
                 : undefined,
         },
       }),
-      ...(serveWeb ? slackRoutes(slackApp, config.slackMissing) : []),
+      ...(serveWeb ? slackRoutes(slackApp, config) : []),
       ...(statusPage ? statusPageRoutes(statusPage) : []),
     ],
   });
