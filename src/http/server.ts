@@ -42,6 +42,18 @@ export function sendJson(
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/**
+ * The request target as a URL, or undefined when it is not one: `new URL('//', base)` throws,
+ * and a throw here, outside any handler, would take the whole process down.
+ */
+function requestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
 function findRoute(routes: Route[], pathname: string): Route | undefined {
   return (
     routes.find((route) => !route.prefix && pathname === route.path) ??
@@ -62,8 +74,8 @@ export function createHttpServer(deps: { routes: Route[]; logger: Logger; metric
     const offered = req.headers['x-request-id'];
     const requestId = typeof offered === 'string' && REQUEST_ID.test(offered) ? offered : randomUUID();
     res.setHeader('x-request-id', requestId);
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = findRoute(deps.routes, url.pathname);
+    const url = requestUrl(req.url);
+    const route = url && findRoute(deps.routes, url.pathname);
     const logger = deps.logger.child({ reqId: requestId });
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -77,7 +89,7 @@ export function createHttpServer(deps: { routes: Route[]; logger: Logger; metric
       // The path only: query strings can carry tokens.
       const entry = {
         method: req.method,
-        path: url.pathname,
+        path: url?.pathname ?? '(unparsable)',
         status: res.statusCode,
         ms: Math.round(seconds * 1000),
       };
@@ -85,6 +97,10 @@ export function createHttpServer(deps: { routes: Route[]; logger: Logger; metric
       else logger.info(entry, 'request');
     });
 
+    if (!url) {
+      sendJson(res, 400, { error: 'bad_request', message: 'The request target is not a valid path' });
+      return;
+    }
     if (!route) {
       sendJson(res, 404, { error: 'not_found', message: `No route for ${url.pathname}` });
       return;

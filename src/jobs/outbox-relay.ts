@@ -26,6 +26,8 @@ export const OUTBOX_JOB_OPTIONS = {
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
+  /** Set when Redis came (back) up: ENQUEUED rows last offered before then are offered again. */
+  private reofferBefore: Date | undefined;
 
   constructor(
     private readonly deps: {
@@ -64,6 +66,15 @@ export class OutboxRelay {
     return this.sweeping;
   }
 
+  /**
+   * Redis came (back) up: it may be a fresh server that lost every job (a restart without
+   * persistence), so the next sweep offers every ENQUEUED row again instead of waiting for them
+   * to look stale. Job ids are the outbox ids, so a job Redis still has is not added twice.
+   */
+  reofferEnqueued(now = new Date()): void {
+    this.reofferBefore = now;
+  }
+
   start(): void {
     this.timer = setInterval(() => {
       this.sweep().catch((error: Error) =>
@@ -79,18 +90,27 @@ export class OutboxRelay {
   }
 
   private async sweepOnce(now: Date): Promise<void> {
+    const reofferBefore = this.reofferBefore;
+    const stale = new Date(now.getTime() - STALE_ENQUEUED_MS);
+    const batchSize = this.deps.batchSize ?? 200;
     const rows = await this.deps.prisma.outboxMessage.findMany({
       where: {
         topic: { in: this.deps.topics },
         OR: [
           { status: 'PENDING', availableAt: { lte: now } },
-          { status: 'ENQUEUED', availableAt: { lte: new Date(now.getTime() - STALE_ENQUEUED_MS) } },
+          {
+            status: 'ENQUEUED',
+            availableAt: { lte: reofferBefore && reofferBefore > stale ? reofferBefore : stale },
+          },
         ],
       },
       orderBy: { createdAt: 'asc' },
-      take: this.deps.batchSize ?? 200,
+      take: batchSize,
     });
     await this.offer(rows);
+    // Offered rows move past reofferBefore (availableAt = now), so a full batch means more to do.
+    if (reofferBefore && rows.length < batchSize && this.reofferBefore === reofferBefore)
+      this.reofferBefore = undefined;
   }
 
   private async offer(rows: { id: string; topic: string; status: string }[]): Promise<void> {

@@ -93,6 +93,8 @@ export function createJobRuntime(deps: {
   });
 
   const workerConnection = deps.runWorkers ? createRedisConnection(config.redisUrl, 'worker') : undefined;
+  // A Redis restart can lose the jobs it held; the sweeping process offers them again at once.
+  if (workerConnection) producer.on('ready', () => relay.reofferEnqueued());
   let maintenanceQueue: Queue | undefined;
   let workers: SchemaGatedWorkers | undefined;
   let nudgeQueue: Queue | undefined;

@@ -10,6 +10,7 @@ import { createMetrics } from '../http/metrics';
 import { registerIncidentMetrics } from '../http/incident-metrics';
 import { loadIncidentStats } from '../services/incident-stats';
 import { createHttpServer, sendJson, type Route } from '../http/server';
+import { guardSlackRequests } from '../http/slack-request-guard';
 import { createRedisConnection } from '../jobs/redis';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../slack/app';
 import { knownComponents } from '../slack/known-components';
@@ -34,18 +35,18 @@ export interface RunningSitrep {
   stop(): Promise<void>;
 }
 
-function slackRoutes(slackApp: SlackApp | undefined, missing: string[]): Route[] {
-  if (slackApp?.requestListener) {
-    const listener = slackApp.requestListener;
+function slackRoutes(slackApp: SlackApp | undefined, config: Config): Route[] {
+  if (slackApp?.requestListener && config.slack?.signingSecret) {
     return [
       {
         name: 'slack',
         methods: ['POST'],
         path: SLACK_EVENTS_PATH,
-        handler: (req, res) => listener(req, res),
+        handler: guardSlackRequests({ signingSecret: config.slack.signingSecret }, slackApp.requestListener),
       },
     ];
   }
+  const missing = config.slackMissing;
   if (slackApp) return []; // Socket Mode: Slack never calls us over HTTP.
   return [
     {
@@ -172,7 +173,7 @@ export async function startSitrep(
                 : undefined,
         },
       }),
-      ...(serveWeb ? slackRoutes(slackApp, config.slackMissing) : []),
+      ...(serveWeb ? slackRoutes(slackApp, config) : []),
       ...(statusPage ? statusPageRoutes(statusPage) : []),
     ],
   });

@@ -11,7 +11,9 @@ import { registerPostmortem } from './listeners/postmortem';
 import { registerTimelineCapture } from './listeners/timeline-capture';
 import { registerUpdateView } from './listeners/update-view';
 import type { ListenerDeps } from './listener-deps';
+import { answerUnknownRequests } from './middleware/answer-unknown';
 import { requireSchemaReady } from './middleware/require-schema-ready';
+import { answerUnfinished } from './unhandled-answers';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -60,11 +62,23 @@ export function createSlackApp(deps: {
       logger,
       // Ack first, work after: listeners must answer within Slack's 3 s.
       processBeforeResponse: false,
+      // A listener that failed or hangs (database restarting) leaves the user a plain "try
+      // again" instead of Bolt's bare 500/404, which Slack shows as a generic error.
+      processEventErrorHandler: async ({ error, request, response }) => {
+        deps.logger.error({ err: error, component: 'bolt' }, 'Slack request failed before its answer');
+        answerUnfinished(request, response);
+        return false;
+      },
+      unhandledRequestHandler: ({ request, response }) => {
+        deps.logger.warn({ component: 'bolt' }, 'Slack request not answered within 3 s');
+        answerUnfinished(request, response);
+      },
     });
     app = new App({ token: slack.botToken, receiver, logger, clientOptions });
     requestListener = receiver.requestListener;
   }
 
+  app.use(answerUnknownRequests());
   app.use(requireSchemaReady(deps.guard));
   registerIncidentCommand(app, deps.listeners);
   registerDeclareView(app, deps.listeners);

@@ -57,20 +57,16 @@ const ORDERED_POSTS = ['slack.update_posted', 'slack.change_announced'];
 
 /**
  * Later posts wait for the declaration's Slack work (channel, card, announcement) so they land in
- * the channel and in the announcement's thread; returns the channel once that work is settled.
- * A post also waits for the incident's posts queued before it: with several workers, or a
- * retried job (Slack error, killed worker), a later update would otherwise overtake an earlier
- * one in the channel and the thread.
+ * the channel and in the announcement's thread. A post also waits for the incident's posts queued
+ * before it: with several workers, or a retried job (Slack error, killed worker), a later update
+ * would otherwise overtake an earlier one in the channel and the thread.
+ * Called before the incident is loaded: loaded first, it could predate the announcement that the
+ * declaration job records a moment later, and the thread reply would be skipped.
  */
-export async function incidentChannelOf(
-  prisma: PrismaClient,
-  incident: { id: string; slackChannelId: string | null },
-  key: string,
-  queuedAt?: Date,
-) {
+export async function waitForEarlierSlackWork(prisma: PrismaClient, incidentId: string, queuedAt?: Date) {
   const pending = await prisma.outboxMessage.count({
     where: {
-      aggregateId: incident.id,
+      aggregateId: incidentId,
       status: { in: ['PENDING', 'ENQUEUED'] },
       OR: [
         { topic: 'slack.incident_declared' },
@@ -78,7 +74,10 @@ export async function incidentChannelOf(
       ],
     },
   });
-  if (pending > 0) throw new ChannelNotReadyError(key);
+  if (pending > 0) throw new ChannelNotReadyError(`Incident ${incidentId}`);
+}
+
+function incidentChannelOf(incident: { slackChannelId: string | null }, key: string): string {
   if (!incident.slackChannelId) throw new NoIncidentChannelError(key);
   return incident.slackChannelId;
 }
@@ -169,8 +168,9 @@ export async function publishUpdateToSlack(
   attempt: SyncAttempt = FIRST_ATTEMPT,
 ): Promise<void> {
   const { prisma, slack } = deps;
+  await waitForEarlierSlackWork(prisma, incidentId, attempt.queuedAt);
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  const channelId = await incidentChannelOf(prisma, incident, view.key, attempt.queuedAt);
+  const channelId = incidentChannelOf(incident, view.key);
   const update = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
   const shown = shownOf(update);
 
@@ -204,8 +204,9 @@ export async function announceIncidentChange(
   attempt: SyncAttempt = FIRST_ATTEMPT,
 ): Promise<void> {
   const { prisma, slack } = deps;
+  await waitForEarlierSlackWork(prisma, incidentId, attempt.queuedAt);
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  const channelId = await incidentChannelOf(prisma, incident, view.key, attempt.queuedAt);
+  const channelId = incidentChannelOf(incident, view.key);
   const event = await prisma.timelineEvent.findUniqueOrThrow({ where: { id: timelineEventId } });
   if (event.kind === 'role_assigned') {
     const userId = (event.data as { userId?: string } | null)?.userId;

@@ -2,7 +2,12 @@ import { renderMergedUpdates, renderUpdateMessage } from '../../slack/blocks/inc
 import { ChannelBusyError } from './channel-pacer';
 import { loadIncidentView } from './load-incident-view';
 import { postOnce } from './post-once';
-import { incidentChannelOf, shownOf, type SlackSyncDeps, type SyncAttempt } from './sync-incident-to-slack';
+import {
+  shownOf,
+  waitForEarlierSlackWork,
+  type SlackSyncDeps,
+  type SyncAttempt,
+} from './sync-incident-to-slack';
 
 /** Long enough for a slow Slack answer; a killed worker's hold runs out by then. */
 const THREAD_HOLD_MS = 30_000;
@@ -24,9 +29,10 @@ export async function threadUpdate(
   const { prisma } = deps;
   const own = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
   if (own.announcementReplyTs) return;
+  // The announcement is made by the declaration's job: wait for it before loading the incident,
+  // or the load could predate the announcement's ts.
+  await waitForEarlierSlackWork(prisma, incidentId);
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  // The announcement is made by the declaration's job: wait for it like every other post.
-  await incidentChannelOf(prisma, incident, view.key);
   const { announcementChannelId, announcementTs } = incident;
   if (incident.isPrivate || !announcementChannelId || !announcementTs) return;
 
