@@ -78,8 +78,9 @@ export const BOT_SCOPES = {
   'groups:write': 'create private incident channels and invite responders',
   'channels:read': 'read incident channel details',
   'channels:join': 'join the announcements channel before posting there',
-  'channels:history': 'read the message a timeline reaction was added to',
-  'groups:history': 'read the message a timeline reaction was added to in private incidents',
+  'channels:history':
+    'read the message a timeline reaction was added to; find a post a retried job already made',
+  'groups:history': 'the same in private incidents: reacted-to messages, posts a retried job already made',
   'reactions:read': 'receive reaction_added events for the timeline reaction',
   'groups:read': 'read private incident channel details',
   'pins:write': 'pin the incident summary card',

@@ -45,7 +45,7 @@ function answerFor(body: Body): { response?: unknown } | undefined {
     case 'message_action':
       return KNOWN_SHORTCUTS.has(str(body.callback_id) ?? '') ? undefined : {};
     case 'block_suggestion':
-      return { response: { options: [] } };
+      return KNOWN_ACTIONS.has(str(body.action_id) ?? '') ? undefined : { response: { options: [] } };
     default:
       // Legacy dialogs, attachments' buttons and the like: Sitrep has none of them.
       return typeof body.type === 'string' && body.type !== 'event_callback' ? {} : undefined;
@@ -53,7 +53,8 @@ function answerFor(body: Body): { response?: unknown } | undefined {
 }
 
 /**
- * Runs first: a command, form, button or shortcut Sitrep has no listener for (an old message's
+ * Runs first: a command, form, button or shortcut Sitrep has no listener for (its id is not in
+ * ids.ts: a listener for a new id must have it there; an old message's
  * button, a form from an earlier version, a tampered payload) is acknowledged at once with a
  * plain answer. Without this Bolt leaves it unacknowledged and Slack shows a timeout after 3 s.
  */
