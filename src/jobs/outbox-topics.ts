@@ -12,6 +12,8 @@ export const OUTBOX_PAYLOADS = {
   'statuspage.publish': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
   /** The same update sent on to Atlassian Statuspage, when configured; queued by the publish job. */
   'statuspage.atlassian': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
+  /** An action item was created or changed: (re)plan its next reminder job, or cancel it. */
+  'action_item.reminders': z.object({ v: z.literal(1), actionItemId: z.uuid() }),
 } as const;
 
 export type OutboxTopic = keyof typeof OUTBOX_PAYLOADS;
