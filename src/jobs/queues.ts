@@ -7,6 +7,10 @@ export const QUEUE_NAMES = {
   statuspage: 'statuspage',
   /** Separate: Statuspage's one request a second must not hold up our own page. */
   atlassian: 'statuspage-atlassian',
+  /** Outbox rows that (re)plan an action item's reminders. */
+  actionItems: 'action-items',
+  /** Delayed reminder jobs (`reminder-<itemId>-<epoch>-<slot>`) and the weekly digest scheduler. */
+  reminders: 'reminders',
 } as const;
 
 /** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */

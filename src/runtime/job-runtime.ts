@@ -13,6 +13,8 @@ import { OutboxRelay } from '../jobs/outbox-relay';
 import { OUTBOX_PAYLOADS, type OutboxTopic } from '../jobs/outbox-topics';
 import { createOutboxWorker, type OutboxWorkerDeps } from '../jobs/outbox-worker';
 import { QUEUE_NAMES } from '../jobs/queues';
+import { createActionItemJobs } from '../jobs/action-item-jobs';
+import { systemClock, type ReminderClock } from '../jobs/reminder-clock';
 import { createRedisConnection } from '../jobs/redis';
 import { SLACK_TOPICS, slackHandlers } from '../jobs/slack-handlers';
 import { publishStatusUpdate } from '../services/publish-status-update';
@@ -29,7 +31,7 @@ export interface JobRuntime {
   close(): Promise<void>;
 }
 
-type QueueName = (typeof QUEUE_NAMES)[Exclude<keyof typeof QUEUE_NAMES, 'maintenance'>];
+type QueueName = (typeof QUEUE_NAMES)[Exclude<keyof typeof QUEUE_NAMES, 'maintenance' | 'reminders'>];
 
 /** Which queue carries each outbox topic; a topic whose feature is not configured has none. */
 function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
@@ -37,6 +39,7 @@ function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
     ...(config.slack ? Object.fromEntries(SLACK_TOPICS.map((topic) => [topic, QUEUE_NAMES.slack])) : {}),
     'statuspage.publish': QUEUE_NAMES.statuspage,
     ...(config.statuspage ? { 'statuspage.atlassian': QUEUE_NAMES.atlassian } : {}),
+    ...(config.slack ? { 'action_item.reminders': QUEUE_NAMES.actionItems } : {}),
   };
 }
 
@@ -51,6 +54,8 @@ export function createJobRuntime(deps: {
   logger: Logger;
   metrics: Metrics;
   runWorkers: boolean;
+  /** The clock reminders are planned with (tests run it fast). */
+  clock?: ReminderClock;
 }): JobRuntime {
   const { config, prisma, guard, logger, metrics } = deps;
   const prefix = config.redisPrefix;
@@ -77,6 +82,7 @@ export function createJobRuntime(deps: {
   const workerConnection = deps.runWorkers ? createRedisConnection(config.redisUrl, 'worker') : undefined;
   let maintenanceQueue: Queue | undefined;
   let workers: SchemaGatedWorkers | undefined;
+  let actionItemJobs: ReturnType<typeof createActionItemJobs> | undefined;
   if (workerConnection) {
     // On the fail-fast connection: scheduling must not hang boot (or shutdown) while Redis is down.
     maintenanceQueue = createMaintenanceQueue({ connection: producer, prefix });
@@ -147,6 +153,19 @@ export function createJobRuntime(deps: {
         }),
       );
     }
+    if (slack) {
+      actionItemJobs = createActionItemJobs({
+        config,
+        prisma,
+        slack,
+        producer,
+        workerConnection,
+        logger,
+        metrics,
+        clock: deps.clock ?? systemClock,
+      });
+      outboxWorkers.push(...actionItemJobs.workers);
+    }
     const maintenance = createMaintenanceWorker({
       connection: workerConnection,
       prefix,
@@ -173,14 +192,17 @@ export function createJobRuntime(deps: {
       await schedule();
       await workers.begin();
       relay.start();
+      await actionItemJobs?.begin();
     },
     async close() {
+      await actionItemJobs?.close();
       await relay.stop();
       await workers?.close();
       // Closing a queue talks to Redis; when Redis is gone, disconnecting below is all there is to do.
       await Promise.race([
         Promise.allSettled([
           maintenanceQueue?.close(),
+          actionItemJobs?.queue.close(),
           ...[...queues.values()].map((queue) => queue.close()),
         ]),
         new Promise((resolve) => setTimeout(resolve, 1000).unref()),

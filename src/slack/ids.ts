@@ -18,12 +18,19 @@ export const SLASH_COMMANDS = {
 export const ACTION_IDS = {
   openDeclareModal: 'sitrep_open_declare_modal',
   openUpdateModal: 'sitrep_open_update_modal',
+  /** Buttons on action item reminders and lists; `value` = action item id. */
+  actionItemDone: 'sitrep_action_item_done',
+  actionItemSnoozeDay: 'sitrep_action_item_snooze_day',
+  actionItemSnoozeWeek: 'sitrep_action_item_snooze_week',
+  actionItemEdit: 'sitrep_action_item_edit',
 } as const;
 
 /** Modal callback ids: which view a `view_submission` belongs to. */
 export const VIEW_IDS = {
   declare: 'sitrep_declare_incident',
   update: 'sitrep_post_update',
+  addActionItem: 'sitrep_add_action_item',
+  editActionItem: 'sitrep_edit_action_item',
 } as const;
 
 /** Message shortcuts (manifest `features.shortcuts`, type `message`). */
@@ -53,6 +60,10 @@ export const INPUT_IDS = {
   internalNote: { block: 'internal_note', action: 'internal_note_input' },
   notify: { block: 'notify', action: 'notify_checkboxes' },
   componentImpact: { blockPrefix: 'impact_', action: 'impact_select' },
+  actionTitle: { block: 'action_title', action: 'action_title_input' },
+  actionOwner: { block: 'action_owner', action: 'action_owner_select' },
+  actionDue: { block: 'action_due', action: 'action_due_date' },
+  actionPriority: { block: 'action_priority', action: 'action_priority_select' },
 } as const;
 
 /**
