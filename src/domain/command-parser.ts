@@ -13,7 +13,9 @@ export type ParsedCommand =
   | { kind: 'lead'; userId: string }
   | { kind: 'role'; role: IncidentRoleName; userId: string }
   | { kind: 'timeline' }
-  | { kind: 'list' };
+  | { kind: 'list' }
+  | { kind: 'action'; verb: 'add'; title: string }
+  | { kind: 'actions'; filter: 'default' | 'overdue' };
 
 /**
  * `error` and `usage` are plain text that may quote what the user typed (and usage contains
@@ -33,6 +35,8 @@ export const COMMAND_USAGE: Record<Kind, string> = {
   role: `/incident role <${INCIDENT_ROLES.join('|')}> <@user>`,
   timeline: '/incident timeline',
   list: '/incident list',
+  action: '/incident action add [title]',
+  actions: '/incident actions [overdue]',
   help: '/incident help',
 };
 
@@ -116,6 +120,22 @@ function parseRoleCommand(rest: string): ParseResult {
   return ok({ kind: 'role', role, userId });
 }
 
+function parseAction(rest: string): ParseResult {
+  const first = nextWord(rest);
+  if (!first || first.word.toLowerCase() !== 'add')
+    return fail('action', 'Say what to do: /incident action add Fix the migration check');
+  return ok({ kind: 'action', verb: 'add', title: first.rest });
+}
+
+function parseActions(rest: string): ParseResult {
+  const first = nextWord(rest);
+  if (!first) return ok({ kind: 'actions', filter: 'default' });
+  if (first.word.toLowerCase() !== 'overdue')
+    return fail('actions', `Unknown filter ${quote(first.word)}. Use overdue, or nothing.`);
+  if (first.rest) return fail('actions', '/incident actions overdue takes nothing after it.');
+  return ok({ kind: 'actions', filter: 'overdue' });
+}
+
 const HANDLERS: Record<Kind, (rest: string) => ParseResult> = {
   help: () => ok({ kind: 'help' }),
   declare: (rest) => ok({ kind: 'declare', title: rest }),
@@ -127,6 +147,8 @@ const HANDLERS: Record<Kind, (rest: string) => ParseResult> = {
   role: parseRoleCommand,
   timeline: noArguments('timeline'),
   list: noArguments('list'),
+  action: parseAction,
+  actions: parseActions,
 };
 
 const isKind = (word: string): word is Kind => Object.hasOwn(HANDLERS, word);

@@ -8,7 +8,8 @@ export const SLASH_COMMANDS = {
   incident: {
     command: '/incident',
     description: 'Declare and run incidents',
-    usageHint: 'declare [title] | update | status <stage> [message] | resolve | list | help',
+    usageHint:
+      'declare [title] | update | status <stage> [message] | resolve | list | action add [title] | actions [overdue] | help',
     /** Slack sends mentions as `<@U123|name>`, which the parser needs to get user ids. */
     shouldEscape: true,
   },

@@ -12,6 +12,8 @@ const LINES: [keyof typeof COMMAND_USAGE, string][] = [
   ['role', 'assign a role'],
   ['timeline', 'show the timeline in your time zone'],
   ['list', 'open incidents, newest first'],
+  ['action', 'add an action item to this incident (opens a form)'],
+  ['actions', 'action items: this incident’s, else yours; `overdue`: everyone’s overdue ones'],
   ['help', 'this help'],
 ];
 

@@ -13,6 +13,7 @@ import { renderIncidentList } from '../blocks/incident-list';
 import { renderTimeline } from '../blocks/timeline';
 import { SLASH_COMMANDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
+import { handleActionItemCommand } from './action-items';
 import { openDeclareModal, openModalOrExplain, openUpdateModal } from './open-modals';
 
 /** Contract: Slack's slash command payload, as far as this listener reads it. */
@@ -172,6 +173,10 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
           respond,
           'run the command again',
         );
+        return;
+      case 'action':
+      case 'actions':
+        await handleActionItemCommand(deps, sub, payload.data, ack, client, respond);
         return;
       default:
         await inIncidentChannel(deps, payload.data, sub, ack, client, respond);
