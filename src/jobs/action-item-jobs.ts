@@ -77,7 +77,6 @@ export function createActionItemJobs(deps: {
       escalateAfter: config.actionItems.escalateAfter,
       managers: config.actionItems.managers,
       teamChannel: config.actionItems.teamChannel,
-      dmChannels: new Map(),
     },
   });
   const rebuilder = new ReminderRebuilder({ plan, redis: deps.producer, logger });

@@ -19,6 +19,7 @@ const reminderJobSchema = z.object({
   epoch: z.number().int().min(0),
   slot: z.number().int().min(0),
   at: z.iso.datetime().optional(),
+  tz: z.string().max(100).optional(),
 });
 /** Contract: `digest` job payload, written by the job scheduler. */
 const digestJobSchema = z.object({ v: z.literal(1), channel: z.string().min(1) });
@@ -51,10 +52,13 @@ async function processReminderJob(job: Job, token: string | undefined, deps: Rem
     }
     const data = reminderJobSchema.parse(job.data);
     const outcome = await sendActionItemReminder(deps.send, data);
-    if (outcome !== 'stale') {
-      await planActionItemReminders(deps.plan, data.actionItemId, data.at ? new Date(data.at) : undefined);
+    if (outcome.result !== 'stale') {
+      await planActionItemReminders(deps.plan, data.actionItemId, {
+        ...(data.at ? { sentAt: new Date(data.at) } : {}),
+        ...(data.tz ? { timeZone: data.tz, ownerId: outcome.ownerId } : {}),
+      });
     }
-    return outcome;
+    return outcome.result;
   } catch (error) {
     const wait = retryAfterMs(error);
     if (wait !== undefined && token) {

@@ -11,6 +11,8 @@ export interface ReminderJobData {
   slot: number;
   /** When the slot is planned for (ISO), so the next one is planned from it. */
   at?: string;
+  /** The owner's time zone the slot was planned in; the next slot reuses it (no Slack call). */
+  tz?: string;
 }
 
 /** Deterministic: adding the same reminder twice leaves one job (BullMQ ids may not contain ':'). */
@@ -78,7 +80,7 @@ async function lastSentSlot(
 export async function planActionItemReminders(
   deps: PlanDeps,
   actionItemId: string,
-  sentAt?: Date,
+  after?: { sentAt?: Date; timeZone?: string; ownerId?: string },
 ): Promise<{ slot: number; at: Date } | undefined> {
   const item = await deps.prisma.actionItem.findUnique({ where: { id: actionItemId } });
   if (!item) return undefined;
@@ -95,9 +97,11 @@ export async function planActionItemReminders(
     return undefined;
   }
   const now = deps.clock.now();
+  const sentAt = after?.sentAt;
   const floor = sentAt ? new Date(Math.max(sentAt.getTime(), now.getTime() - CATCH_UP_MS)) : now;
+  const knownZone = after?.timeZone && after.ownerId === item.ownerId ? after.timeZone : undefined;
   const [timeZone, afterIndex] = await Promise.all([
-    deps.timeZoneOf(item.ownerId),
+    knownZone ?? deps.timeZoneOf(item.ownerId),
     lastSentSlot(deps.prisma, item.id, item.reminderEpoch),
   ]);
   const next = nextReminder(
@@ -117,7 +121,14 @@ export async function planActionItemReminders(
   });
   if (stored.count === 0) return undefined; // changed meanwhile: that change's own plan wins
   const job = reminderJob(
-    { v: 1, actionItemId: item.id, epoch: item.reminderEpoch, slot: next.index, at: next.at.toISOString() },
+    {
+      v: 1,
+      actionItemId: item.id,
+      epoch: item.reminderEpoch,
+      slot: next.index,
+      at: next.at.toISOString(),
+      tz: timeZone,
+    },
     next.at,
     deps.clock,
   );

@@ -15,24 +15,11 @@ export interface SendReminderDeps {
   /** Slack user id → manager's user id (configured). */
   managers: Record<string, string>;
   teamChannel?: string;
-  /** DM channel ids by user, so each reminder costs one Slack call. */
-  dmChannels: Map<string, string>;
 }
 
 export type ReminderOutcome = 'sent' | 'stale' | 'already-sent';
 
 const kindOf = (slot: number): ReminderKind => (slot === 0 ? 'before' : slot === 1 ? 'due' : 'overdue');
-
-async function dmChannel(deps: SendReminderDeps, userId: string): Promise<string> {
-  const known = deps.dmChannels.get(userId);
-  if (known) return known;
-  const opened = await deps.slack.conversations.open({ users: userId });
-  const id = opened.channel?.id;
-  if (!id) throw new Error(`conversations.open gave no channel for ${userId}`);
-  if (deps.dmChannels.size > 100_000) deps.dmChannels.clear();
-  deps.dmChannels.set(userId, id);
-  return id;
-}
 
 /**
  * Sends one message for a slot to one recipient at most once: the row (unique per item, slot and
@@ -80,14 +67,14 @@ async function post(deps: SendReminderDeps, channel: string, message: { text: st
 export async function sendActionItemReminder(
   deps: SendReminderDeps,
   job: ReminderJobData,
-): Promise<ReminderOutcome> {
+): Promise<{ result: ReminderOutcome; ownerId?: string }> {
   const item = await deps.prisma.actionItem.findUnique({
     where: { id: job.actionItemId },
     include: { incident: { include: { roles: true } } },
   });
   const open = item && (item.state === 'OPEN' || item.state === 'IN_PROGRESS');
   if (!item || !open || item.reminderEpoch !== job.epoch || item.nextReminderSlot !== job.slot)
-    return 'stale';
+    return { result: 'stale' };
   const kind = kindOf(job.slot);
   const slot = slotKey(job.epoch, job.slot);
   const line: ActionItemLine = {
@@ -102,7 +89,7 @@ export async function sendActionItemReminder(
   const sent = await deliverOnce(
     deps,
     { actionItemId: item.id, slot, recipient: 'OWNER', recipientId: item.ownerId },
-    async () => post(deps, await dmChannel(deps, item.ownerId), reminderMessage(line, kind, job.slot - 1)),
+    () => post(deps, item.ownerId, reminderMessage(line, kind, job.slot - 1)),
     kind === 'overdue'
       ? () =>
           deps.prisma.actionItem.update({
@@ -120,7 +107,7 @@ export async function sendActionItemReminder(
       await deliverOnce(
         deps,
         { actionItemId: item.id, slot, recipient: 'MANAGER', recipientId: manager },
-        async () => post(deps, await dmChannel(deps, manager), message),
+        () => post(deps, manager, message),
       );
     }
     const channel = deps.teamChannel;
@@ -153,5 +140,5 @@ export async function sendActionItemReminder(
         });
     }
   }
-  return sent ? 'sent' : 'already-sent';
+  return { result: sent ? 'sent' : 'already-sent', ownerId: item.ownerId };
 }

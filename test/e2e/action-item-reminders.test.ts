@@ -29,7 +29,8 @@ const SCALE = 21_600;
 const TEAM_CHANNEL = 'C0TEAMCHAN';
 const DIGEST_CHANNEL = 'C0DIGEST';
 const OWNERS = { alice: 'U0ALICE', bob: 'U0BOB', carol: 'U0CAROL' } as const;
-const dm = (userId: string) => `D${userId.slice(1)}`;
+// Reminders are posted to the user id; Slack (and the fake) deliver them in the app's DM.
+const dm = (userId: string) => userId;
 
 describe('action item reminders (real Bolt app and workers, fake Slack, fast clock)', () => {
   let db: TestDatabase;
