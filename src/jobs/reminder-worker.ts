@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ActionItemsConfig } from '../config/config';
 import type { Metrics } from '../http/metrics';
 import { countActionItemsByTeam } from '../services/list-action-items';
-import { planActionItemReminders, type PlanDeps } from '../services/plan-action-item-reminders';
+import { planAfterSent, type PlanDeps } from '../services/plan-action-item-reminders';
 import { sendActionItemReminder, type SendReminderDeps } from '../services/send-action-item-reminder';
 import { isPermanentSlackError, retryAfterMs } from '../services/slack/slack-errors';
 import { renderDigest } from '../slack/blocks/action-items';
@@ -52,12 +52,7 @@ async function processReminderJob(job: Job, token: string | undefined, deps: Rem
     }
     const data = reminderJobSchema.parse(job.data);
     const outcome = await sendActionItemReminder(deps.send, data);
-    if (outcome.result !== 'stale') {
-      await planActionItemReminders(deps.plan, data.actionItemId, {
-        ...(data.at ? { sentAt: new Date(data.at) } : {}),
-        ...(data.tz ? { timeZone: data.tz, ownerId: outcome.ownerId } : {}),
-      });
-    }
+    if (outcome.item) await planAfterSent(deps.plan, outcome.item, data);
     return outcome.result;
   } catch (error) {
     const wait = retryAfterMs(error);

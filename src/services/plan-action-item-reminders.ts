@@ -178,3 +178,55 @@ export async function rebuildReminderJobs(
     cursor = page.at(-1)!.id;
   }
 }
+
+/**
+ * After slot `job.slot` went out (or had already): plans the next one from the item just read and
+ * the zone the job carries, in one conditional update and one job, so a burst of reminders at the
+ * start of the working day costs as little as possible. Without a zone it falls back to the full plan.
+ */
+export async function planAfterSent(
+  deps: PlanDeps,
+  item: { id: string; ownerId: string; dueAt: Date | null; snoozedUntil: Date | null; reminderEpoch: number },
+  job: ReminderJobData,
+): Promise<void> {
+  const sentAt = job.at ? new Date(job.at) : undefined;
+  if (!job.tz || !item.dueAt) {
+    await planActionItemReminders(deps, item.id, { ...(sentAt ? { sentAt } : {}) });
+    return;
+  }
+  const now = deps.clock.now();
+  const floor = sentAt ? new Date(Math.max(sentAt.getTime(), now.getTime() - CATCH_UP_MS)) : now;
+  const next = nextReminder(
+    {
+      dueAt: item.dueAt,
+      timeZone: job.tz,
+      now: floor,
+      afterIndex: job.slot,
+      snoozedUntil: item.snoozedUntil,
+    },
+    deps.policy,
+  );
+  const stored = await deps.prisma.actionItem.updateMany({
+    where: {
+      id: item.id,
+      reminderEpoch: job.epoch,
+      nextReminderSlot: job.slot,
+      state: { in: ['OPEN', 'IN_PROGRESS'] },
+    },
+    data: { nextReminderSlot: next.index, nextReminderAt: next.at },
+  });
+  if (stored.count === 0) return; // changed meanwhile: that change's own plan wins
+  const planned = reminderJob(
+    {
+      v: 1,
+      actionItemId: item.id,
+      epoch: job.epoch,
+      slot: next.index,
+      at: next.at.toISOString(),
+      tz: job.tz,
+    },
+    next.at,
+    deps.clock,
+  );
+  await deps.queue.add(planned.name, planned.data, planned.opts);
+}

@@ -1,8 +1,7 @@
 import type { WebClient } from '@slack/web-api';
-import { incidentKey, rolesOf } from '../db/incident-mapping';
 import type { PrismaClient } from '../db/prisma';
 import { shouldEscalate, type ReminderKind } from '../domain/reminder-schedule';
-import type { ReminderRecipient } from '../generated/prisma/client';
+import { Prisma, type ReminderRecipient } from '../generated/prisma/client';
 import { escalationMessage, reminderMessage, type ActionItemLine } from '../slack/blocks/action-items';
 import { isUniqueViolation } from './errors';
 import { slotKey, type ReminderJobData } from './plan-action-item-reminders';
@@ -19,6 +18,36 @@ export interface SendReminderDeps {
 
 export type ReminderOutcome = 'sent' | 'stale' | 'already-sent';
 
+/** What a reminder needs about its item, read in one query (this is the hot path of a 9:00 burst). */
+export interface ReminderTarget {
+  id: string;
+  incidentId: string;
+  incidentNumber: number;
+  leadId: string | null;
+  title: string;
+  ownerId: string;
+  managerId: string | null;
+  dueAt: Date | null;
+  priority: 'HIGH' | 'MEDIUM' | 'LOW';
+  state: string;
+  snoozedUntil: Date | null;
+  reminderEpoch: number;
+  nextReminderSlot: number | null;
+  overdueReminders: number;
+  escalatedAt: Date | null;
+}
+
+async function loadTarget(prisma: PrismaClient, id: string): Promise<ReminderTarget | undefined> {
+  const rows = await prisma.$queryRaw<ReminderTarget[]>(Prisma.sql`
+    SELECT a.id, a."incidentId", i.number AS "incidentNumber",
+           (SELECT r."userId" FROM "IncidentRole" r WHERE r."incidentId" = i.id AND r.role = 'lead') AS "leadId",
+           a.title, a."ownerId", a."managerId", a."dueAt", a.priority::text AS priority, a.state::text AS state,
+           a."snoozedUntil", a."reminderEpoch", a."nextReminderSlot", a."overdueReminders", a."escalatedAt"
+    FROM "ActionItem" a JOIN "Incident" i ON i.id = a."incidentId"
+    WHERE a.id = ${id}::uuid`);
+  return rows[0];
+}
+
 const kindOf = (slot: number): ReminderKind => (slot === 0 ? 'before' : slot === 1 ? 'due' : 'overdue');
 
 /**
@@ -30,15 +59,17 @@ async function deliverOnce(
   deps: SendReminderDeps,
   claim: { actionItemId: string; slot: string; recipient: ReminderRecipient; recipientId: string },
   send: () => Promise<{ channel: string; ts: string }>,
-  onSent?: () => Promise<unknown>,
+  /** Counts an overdue reminder to the owner in the same statement that records it. */
+  countsAsOverdue = false,
 ): Promise<boolean> {
-  let rowId: string;
-  try {
-    rowId = (await deps.prisma.actionItemReminder.create({ data: { ...claim, sentAt: deps.now() } })).id;
-  } catch (error) {
-    if (isUniqueViolation(error)) return false;
-    throw error;
-  }
+  const claimed = await deps.prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+    INSERT INTO "ActionItemReminder" (id, "actionItemId", recipient, "recipientId", slot, "sentAt")
+    VALUES (gen_random_uuid(), ${claim.actionItemId}::uuid, ${claim.recipient}::"ReminderRecipient",
+            ${claim.recipientId}, ${claim.slot}, ${deps.now()})
+    ON CONFLICT ("actionItemId", slot, recipient) DO NOTHING
+    RETURNING id`);
+  const rowId = claimed[0]?.id;
+  if (!rowId) return false;
   let posted: { channel: string; ts: string };
   try {
     posted = await send();
@@ -46,17 +77,64 @@ async function deliverOnce(
     await deps.prisma.actionItemReminder.delete({ where: { id: rowId } }).catch(() => undefined);
     throw error;
   }
-  await deps.prisma.actionItemReminder.update({
-    where: { id: rowId },
-    data: { slackChannelId: posted.channel, slackMessageTs: posted.ts },
-  });
-  await onSent?.();
+  await deps.prisma.$executeRaw(Prisma.sql`
+    WITH counted AS (
+      UPDATE "ActionItem" SET "overdueReminders" = "overdueReminders" + 1
+      WHERE ${countsAsOverdue}::boolean AND id = ${claim.actionItemId}::uuid
+    )
+    UPDATE "ActionItemReminder" SET "slackChannelId" = ${posted.channel}, "slackMessageTs" = ${posted.ts}
+    WHERE id = ${rowId}::uuid`);
   return true;
 }
 
 async function post(deps: SendReminderDeps, channel: string, message: { text: string; blocks: object[] }) {
   const result = await deps.slack.chat.postMessage({ channel, ...message });
   return { channel: result.channel ?? channel, ts: result.ts ?? '' };
+}
+
+async function escalate(
+  deps: SendReminderDeps,
+  item: ReminderTarget,
+  line: ActionItemLine,
+  slot: string,
+  overdue: number,
+) {
+  const manager = deps.managers[item.ownerId] ?? item.managerId ?? item.leadId ?? undefined;
+  const message = escalationMessage(line, overdue);
+  if (manager && manager !== item.ownerId) {
+    await deliverOnce(deps, { actionItemId: item.id, slot, recipient: 'MANAGER', recipientId: manager }, () =>
+      post(deps, manager, message),
+    );
+  }
+  const channel = deps.teamChannel;
+  if (channel) {
+    await deliverOnce(
+      deps,
+      { actionItemId: item.id, slot, recipient: 'TEAM_CHANNEL', recipientId: channel },
+      () => post(deps, channel, message),
+    );
+  }
+  const at = deps.now();
+  const first = await deps.prisma.actionItem.updateMany({
+    where: { id: item.id, reminderEpoch: item.reminderEpoch, escalatedAt: null },
+    data: { escalatedAt: at },
+  });
+  if (first.count === 1) {
+    await deps.prisma.timelineEvent
+      .create({
+        data: {
+          incidentId: item.incidentId,
+          kind: 'action_item_escalated',
+          text: `Action item overdue after ${overdue} reminders, escalated: ${item.title}`,
+          data: { actionItemId: item.id, managerId: manager ?? null, teamChannel: channel ?? null },
+          idempotencyKey: `action-item-escalated:${item.id}:${slot}`,
+          occurredAt: at,
+        },
+      })
+      .catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+      });
+  }
 }
 
 /**
@@ -67,11 +145,8 @@ async function post(deps: SendReminderDeps, channel: string, message: { text: st
 export async function sendActionItemReminder(
   deps: SendReminderDeps,
   job: ReminderJobData,
-): Promise<{ result: ReminderOutcome; ownerId?: string }> {
-  const item = await deps.prisma.actionItem.findUnique({
-    where: { id: job.actionItemId },
-    include: { incident: { include: { roles: true } } },
-  });
+): Promise<{ result: ReminderOutcome; item?: ReminderTarget }> {
+  const item = await loadTarget(deps.prisma, job.actionItemId);
   const open = item && (item.state === 'OPEN' || item.state === 'IN_PROGRESS');
   if (!item || !open || item.reminderEpoch !== job.epoch || item.nextReminderSlot !== job.slot)
     return { result: 'stale' };
@@ -84,61 +159,17 @@ export async function sendActionItemReminder(
     dueAt: item.dueAt,
     priority: item.priority,
     state: item.state,
-    incidentKey: incidentKey(item.incident),
+    incidentKey: `INC-${item.incidentNumber}`,
   };
   const sent = await deliverOnce(
     deps,
     { actionItemId: item.id, slot, recipient: 'OWNER', recipientId: item.ownerId },
     () => post(deps, item.ownerId, reminderMessage(line, kind, job.slot - 1)),
-    kind === 'overdue'
-      ? () =>
-          deps.prisma.actionItem.update({
-            where: { id: item.id },
-            data: { overdueReminders: { increment: 1 } },
-          })
-      : undefined,
+    kind === 'overdue',
   );
   const overdue = item.overdueReminders + (sent && kind === 'overdue' ? 1 : 0);
   if (kind === 'overdue' && shouldEscalate(overdue, deps.escalateAfter, item.escalatedAt !== null)) {
-    const manager =
-      deps.managers[item.ownerId] ?? item.managerId ?? rolesOf(item.incident.roles).lead ?? undefined;
-    const message = escalationMessage(line, overdue);
-    if (manager && manager !== item.ownerId) {
-      await deliverOnce(
-        deps,
-        { actionItemId: item.id, slot, recipient: 'MANAGER', recipientId: manager },
-        () => post(deps, manager, message),
-      );
-    }
-    const channel = deps.teamChannel;
-    if (channel) {
-      await deliverOnce(
-        deps,
-        { actionItemId: item.id, slot, recipient: 'TEAM_CHANNEL', recipientId: channel },
-        () => post(deps, channel, message),
-      );
-    }
-    const at = deps.now();
-    const first = await deps.prisma.actionItem.updateMany({
-      where: { id: item.id, reminderEpoch: job.epoch, escalatedAt: null },
-      data: { escalatedAt: at },
-    });
-    if (first.count === 1) {
-      await deps.prisma.timelineEvent
-        .create({
-          data: {
-            incidentId: item.incidentId,
-            kind: 'action_item_escalated',
-            text: `Action item overdue after ${overdue} reminders, escalated: ${item.title}`,
-            data: { actionItemId: item.id, managerId: manager ?? null, teamChannel: channel ?? null },
-            idempotencyKey: `action-item-escalated:${item.id}:${slot}`,
-            occurredAt: at,
-          },
-        })
-        .catch((error: unknown) => {
-          if (!isUniqueViolation(error)) throw error;
-        });
-    }
+    await escalate(deps, item, line, slot, overdue);
   }
-  return { result: sent ? 'sent' : 'already-sent', ownerId: item.ownerId };
+  return { result: sent ? 'sent' : 'already-sent', item };
 }
