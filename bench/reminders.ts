@@ -18,6 +18,7 @@
  * Only 127.0.0.1 is contacted. Everything made is removed afterwards, also on Ctrl-C. Numbers are
  * printed, never asserted: copy them into BENCHMARKS.md.
  */
+import { writeFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { migrateDatabase } from '../src/db/migrate';
@@ -47,13 +48,15 @@ import { cleanupStep, deleteRedisKeys, runWithCleanup } from './support/cleanup'
 import { loadAverage, machineDescription, markdownTable, percentile } from './support/report';
 
 const EXIT_USAGE = 2;
-const USAGE = `Usage: npm run bench -- reminders [--items N] [--batch N] [--plan-concurrency N] [--workers 1,2]`;
+const USAGE = `Usage: npm run bench -- reminders [--items N] [--batch N] [--plan-concurrency N] [--workers 1,2] [--concurrency N]`;
 
 interface Options {
   items: number;
   batch: number;
   planConcurrency: number;
   workers: number[];
+  /** REMINDER_CONCURRENCY of each worker process; unset: the default. */
+  concurrency?: number;
 }
 
 function parseOptions(args: string[]): Options | string {
@@ -72,6 +75,7 @@ function parseOptions(args: string[]): Options | string {
     if (flag === '--items') options.items = n;
     else if (flag === '--batch') options.batch = n;
     else if (flag === '--plan-concurrency') options.planConcurrency = n;
+    else if (flag === '--concurrency') options.concurrency = n;
     else return `Unknown option ${flag}`;
   }
   return options;
@@ -252,6 +256,7 @@ async function lag(options: Options, workers: number, fake: FakeSlack): Promise<
     LOG_LEVEL: 'info',
     REMINDER_WORKING_HOURS: hours,
     REMINDER_LEAD_WORKDAYS: '0',
+    ...(options.concurrency ? { REMINDER_CONCURRENCY: String(options.concurrency) } : {}),
   };
   const children: SitrepProcess[] = [];
   cleanups.unshift(async () => {
@@ -270,8 +275,12 @@ async function lag(options: Options, workers: number, fake: FakeSlack): Promise<
     }
   });
   for (let i = 0; i < workers; i++) {
-    const child = spawnSitrep(['worker'], env);
+    // BENCH_WORKER_CPU_PROF=<dir>: each worker writes a V8 CPU profile there when it exits.
+    const profile = process.env.BENCH_WORKER_CPU_PROF;
+    const child = spawnSitrep(['worker'], env, profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []);
     void child.exit.then(({ code }) => {
+      if (process.env.BENCH_WORKER_LOG)
+        writeFileSync(`${process.env.BENCH_WORKER_LOG}-${child.child.pid}.log`, child.stdout.join('\n'));
       if (code !== 0)
         console.error(
           `A worker exited with ${code}:\n${child.stderr.join('')}${child.stdout.slice(-5).join('\n')}`,
@@ -322,6 +331,7 @@ async function lag(options: Options, workers: number, fake: FakeSlack): Promise<
   return [
     String(workers),
     `${lags.length}/${ids.length}`,
+    String(lags[0] ?? '-'),
     String(percentile(lags, 50)),
     String(percentile(lags, 99)),
     String(lags.at(-1) ?? '-'),
@@ -370,9 +380,9 @@ export async function run(args: string[]): Promise<number> {
       console.log('');
       console.log(
         markdownTable(
-          ['Worker processes', 'DMs received', 'Lag p50 ms', 'Lag p99 ms', 'Lag max ms'],
+          ['Worker processes', 'DMs received', 'Lag min ms', 'Lag p50 ms', 'Lag p99 ms', 'Lag max ms'],
           lagRows,
-          [true, true, true, true, true],
+          [true, true, true, true, true, true],
         ),
       );
       return 0;
