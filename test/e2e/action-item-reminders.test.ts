@@ -397,6 +397,12 @@ describe('action item reminders (real Bolt app and workers, fake Slack, fast clo
       opts: { jobId },
     }));
     await queue.addBulk(duplicates);
+    // A stale job for finished work (Alice's item is done) stands down without a DM.
+    await queue.add(
+      'reminder',
+      { v: 1, actionItemId: items[OWNERS.alice], epoch: 0, slot: 2 },
+      { jobId: 'stale-alice' },
+    );
     await waitForPosts(dm(OWNERS.carol), carolBefore + 2);
     await sleep(1000);
     const slots = await db.query<{ slot: string; n: string }>(
@@ -405,6 +411,8 @@ describe('action item reminders (real Bolt app and workers, fake Slack, fast clo
     );
     expect(slots.every((s) => s.n === '1')).toBe(true);
     expect(postsTo(dm(OWNERS.carol)).length).toBe(slots.length);
+    expect(postsTo(dm(OWNERS.alice))).toHaveLength(1);
+    expect(await (await queue.getJob('stale-alice'))?.getState()).not.toBe('failed');
 
     // The weekly digest is scheduled with its cron pattern and zone; run once now, it counts per team.
     const scheduler = await queue.getJobScheduler(DIGEST_SCHEDULER_ID);
