@@ -41,6 +41,11 @@ const BENCHMARKS: Record<string, BenchmarkEntry> = {
     description: 'Time from a signed Slack update submission to the update on /api/v2/incidents.json',
     load: () => import('./publish'),
   },
+  reminders: {
+    description:
+      'Scheduling reminders for 100,000 action items (time, Redis memory) and DM lag for 1,000 due at once',
+    load: () => import('./reminders'),
+  },
 };
 
 const EXIT_USAGE = 2;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { NudgeIntervals } from '../domain/stale-nudge';
 import { ComponentMapError, parseComponentMap } from '../statuspage/atlassian/map-update';
+import { parseWorkingHours, type ReminderPolicy } from '../domain/reminder-schedule';
 import { ROLES, VARIABLES, type Role, type VariableName, type VariableSpec } from './variables';
 
 export { ROLES, type Role };
@@ -50,6 +51,19 @@ export interface Config {
   jobLockMs: number;
   /** Values that must never reach a log line. */
   secrets: string[];
+  actionItems: ActionItemsConfig;
+}
+
+export interface ActionItemsConfig {
+  /** Slack user id → manager's user id. */
+  managers: Record<string, string>;
+  /** Slack user id → team name (digest). */
+  teams: Record<string, string>;
+  teamChannel?: string;
+  digest?: { channel: string; cron: string; timeZone: string };
+  policy: ReminderPolicy;
+  escalateAfter: number;
+  concurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -101,6 +115,33 @@ function checkStatuspageVariables(parsed: Environment): {
   return { problems, componentMap };
 }
 
+const userMapSchema = z.record(z.string().regex(/^[UW][A-Z0-9]+$/), z.string().min(1).max(80));
+
+function checkUserMaps(parsed: Environment): {
+  problems: string[];
+  managers: Record<string, string>;
+  teams: Record<string, string>;
+} {
+  const problems: string[] = [];
+  const read = (name: 'ACTION_ITEM_MANAGERS' | 'ACTION_ITEM_TEAMS', example: string) => {
+    const raw = parsed[name];
+    if (!raw) return {};
+    try {
+      const map = userMapSchema.safeParse(JSON.parse(raw));
+      if (map.success) return map.data;
+    } catch {
+      // reported below
+    }
+    problems.push(
+      `${name}: expected a JSON object from Slack user ids to ${example}; got a value that is not one`,
+    );
+    return {};
+  };
+  const managers = read('ACTION_ITEM_MANAGERS', 'user ids, like {"U0OWNER": "U0BOSS"}');
+  const teams = read('ACTION_ITEM_TEAMS', 'team names, like {"U0OWNER": "Payments"}');
+  return { problems, managers, teams };
+}
+
 function checkSlackVariables(parsed: Environment): { problems: string[]; missing: VariableName[] } {
   const problems: string[] = [];
   const hasToken = Boolean(parsed.SLACK_BOT_TOKEN);
@@ -150,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
       problems.push(
         ...checkSlackVariables(result.data).problems,
         ...checkStatuspageVariables(result.data).problems,
+        ...checkUserMaps(result.data).problems,
       );
     }
     throw new ConfigError(problems);
@@ -157,9 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
   const parsed = result.data;
   const slackCheck = checkSlackVariables(parsed);
   const statuspageCheck = checkStatuspageVariables(parsed);
-  if (slackCheck.problems.length + statuspageCheck.problems.length > 0) {
-    throw new ConfigError([...slackCheck.problems, ...statuspageCheck.problems]);
-  }
+  const userMaps = checkUserMaps(parsed);
+  const later = [...slackCheck.problems, ...statuspageCheck.problems, ...userMaps.problems];
+  if (later.length > 0) throw new ConfigError(later);
 
   const secrets = [
     parsed.SLACK_BOT_TOKEN,
@@ -208,6 +250,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
         : undefined,
     componentsFile: parsed.COMPONENTS_FILE,
     secrets,
+    actionItems: {
+      managers: userMaps.managers,
+      teams: userMaps.teams,
+      teamChannel: parsed.ACTION_ITEM_TEAM_CHANNEL,
+      digest: parsed.ACTION_ITEM_DIGEST_CHANNEL
+        ? {
+            channel: parsed.ACTION_ITEM_DIGEST_CHANNEL,
+            cron: parsed.ACTION_ITEM_DIGEST_CRON,
+            timeZone: parsed.ACTION_ITEM_DIGEST_TIMEZONE,
+          }
+        : undefined,
+      policy: {
+        leadWorkdays: parsed.REMINDER_LEAD_WORKDAYS,
+        repeatWorkdays: parsed.REMINDER_REPEAT_WORKDAYS,
+        hours: parseWorkingHours(parsed.REMINDER_WORKING_HOURS)!,
+      },
+      escalateAfter: parsed.REMINDER_ESCALATE_AFTER,
+      concurrency: parsed.REMINDER_CONCURRENCY,
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseNudgeIntervals } from '../domain/stale-nudge';
+import { parseWorkingHours } from '../domain/reminder-schedule';
 import { isValidTimeZone } from '../domain/time-format';
 
 /**
@@ -177,6 +178,73 @@ export const VARIABLES = {
     description:
       'How long an active incident may go without an update before its lead is nudged in the incident channel, per severity (units `s`, `m`, `h`; left-out severities keep the default). `off` disables nudges.',
     defaultText: '`SEV1=30m,SEV2=60m,SEV3=120m,SEV4=240m`',
+  },
+  ACTION_ITEM_MANAGERS: {
+    schema: z.string().min(2).optional(),
+    description:
+      'JSON object from a Slack user id to their manager’s user id (`{"U0OWNER": "U0BOSS"}`): who is told when an owner’s action item stays overdue. Without an entry: the incident lead.',
+  },
+  ACTION_ITEM_TEAMS: {
+    schema: z.string().min(2).optional(),
+    description:
+      'JSON object from a Slack user id to a team name, for the weekly digest. Owners not listed are counted under their manager (`ACTION_ITEM_MANAGERS`), else as "No team".',
+  },
+  ACTION_ITEM_TEAM_CHANNEL: {
+    schema: z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/, 'expected a channel id such as C0123ABCD')
+      .optional(),
+    description:
+      'Channel id told (with the manager) when an action item stays overdue. Unset: the manager only.',
+  },
+  ACTION_ITEM_DIGEST_CHANNEL: {
+    schema: z
+      .string()
+      .regex(/^[CG][A-Z0-9]+$/, 'expected a channel id such as C0123ABCD')
+      .optional(),
+    description:
+      'Channel id for the weekly action item digest (open, overdue, closed on time per team). Unset: no digest.',
+  },
+  ACTION_ITEM_DIGEST_CRON: {
+    schema: z
+      .string()
+      .regex(/^\S+( \S+){4,5}$/, 'expected a cron pattern such as "0 9 * * 1"')
+      .default('0 9 * * 1'),
+    description: 'When the digest is posted (cron pattern, in `ACTION_ITEM_DIGEST_TIMEZONE`).',
+  },
+  ACTION_ITEM_DIGEST_TIMEZONE: {
+    schema: z
+      .string()
+      .refine(isValidTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/Berlin' })
+      .default('UTC'),
+    description: 'Time zone of `ACTION_ITEM_DIGEST_CRON`.',
+  },
+  REMINDER_WORKING_HOURS: {
+    schema: z
+      .string()
+      .refine((value) => parseWorkingHours(value) !== undefined, {
+        message: 'expected HH:MM-HH:MM such as 09:00-17:00',
+      })
+      .default('09:00-17:00'),
+    description:
+      'Reminders arrive at the start of these hours, Monday to Friday, in each owner’s own Slack time zone.',
+  },
+  REMINDER_LEAD_WORKDAYS: {
+    schema: z.coerce.number().int().min(0, 'expected 0 to 20').max(20, 'expected 0 to 20').default(1),
+    description: 'Working days before the due date of the first reminder (0: none before the due date).',
+  },
+  REMINDER_REPEAT_WORKDAYS: {
+    schema: z.coerce.number().int().min(1, 'expected 1 to 20').max(20, 'expected 1 to 20').default(1),
+    description: 'Working days between reminders while an action item is overdue.',
+  },
+  REMINDER_ESCALATE_AFTER: {
+    schema: z.coerce.number().int().min(0, 'expected 0 to 50').max(50, 'expected 0 to 50').default(3),
+    description:
+      'Overdue reminders to the owner before the manager and `ACTION_ITEM_TEAM_CHANNEL` are told (once per due date; 0: never).',
+  },
+  REMINDER_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1, 'expected 1 to 200').max(200, 'expected 1 to 200').default(25),
+    description: 'Reminders one worker process sends at once.',
   },
   JOB_LOCK_MS: {
     schema: z.coerce

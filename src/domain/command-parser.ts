@@ -15,7 +15,9 @@ export type ParsedCommand =
   | { kind: 'timeline' }
   | { kind: 'list' }
   | { kind: 'postmortem'; action: PostmortemAction }
-  | { kind: 'stats'; days: number };
+  | { kind: 'stats'; days: number }
+  | { kind: 'action'; verb: 'add'; title: string }
+  | { kind: 'actions'; filter: 'default' | 'overdue' };
 
 export const POSTMORTEM_ACTIONS = ['edit', 'publish', 'export'] as const;
 export type PostmortemAction = (typeof POSTMORTEM_ACTIONS)[number];
@@ -43,6 +45,8 @@ export const COMMAND_USAGE: Record<Kind, string> = {
   list: '/incident list',
   postmortem: '/incident postmortem [edit|publish|export]',
   stats: '/incident stats [days]',
+  action: '/incident action add [title]',
+  actions: '/incident actions [overdue]',
   help: '/incident help',
 };
 
@@ -148,6 +152,22 @@ function parseStats(rest: string): ParseResult {
   return ok({ kind: 'stats', days });
 }
 
+function parseAction(rest: string): ParseResult {
+  const first = nextWord(rest);
+  if (!first || first.word.toLowerCase() !== 'add')
+    return fail('action', 'Say what to do: /incident action add Fix the migration check');
+  return ok({ kind: 'action', verb: 'add', title: first.rest });
+}
+
+function parseActions(rest: string): ParseResult {
+  const first = nextWord(rest);
+  if (!first) return ok({ kind: 'actions', filter: 'default' });
+  if (first.word.toLowerCase() !== 'overdue')
+    return fail('actions', `Unknown filter ${quote(first.word)}. Use overdue, or nothing.`);
+  if (first.rest) return fail('actions', '/incident actions overdue takes nothing after it.');
+  return ok({ kind: 'actions', filter: 'overdue' });
+}
+
 const HANDLERS: Record<Kind, (rest: string) => ParseResult> = {
   help: () => ok({ kind: 'help' }),
   declare: (rest) => ok({ kind: 'declare', title: rest }),
@@ -161,6 +181,8 @@ const HANDLERS: Record<Kind, (rest: string) => ParseResult> = {
   list: noArguments('list'),
   postmortem: parsePostmortem,
   stats: parseStats,
+  action: parseAction,
+  actions: parseActions,
 };
 
 const isKind = (word: string): word is Kind => Object.hasOwn(HANDLERS, word);

@@ -69,6 +69,8 @@ export const OUTBOX_PAYLOADS = {
     postmortemId: z.uuid(),
     version: z.number().int(),
   }),
+  /** An action item was created or changed: (re)plan its next reminder job, or cancel it. */
+  'action_item.reminders': z.object({ v: z.literal(1), actionItemId: z.uuid() }),
 } as const;
 
 export type OutboxTopic = keyof typeof OUTBOX_PAYLOADS;

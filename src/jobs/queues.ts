@@ -11,6 +11,10 @@ export const QUEUE_NAMES = {
   submissions: 'incident-submissions',
   /** Periodic check for active incidents without a recent update (job scheduler, no outbox). */
   nudges: 'stale-nudges',
+  /** Outbox rows that (re)plan an action item's reminders. */
+  actionItems: 'action-items',
+  /** Delayed reminder jobs (`reminder-<itemId>-<epoch>-<slot>`) and the weekly digest scheduler. */
+  reminders: 'reminders',
 } as const;
 
 /** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */

@@ -13,6 +13,8 @@ import { OutboxRelay } from '../jobs/outbox-relay';
 import { OUTBOX_PAYLOADS, type OutboxTopic } from '../jobs/outbox-topics';
 import { createOutboxWorker, type OutboxWorkerDeps } from '../jobs/outbox-worker';
 import { QUEUE_NAMES } from '../jobs/queues';
+import { createActionItemJobs } from '../jobs/action-item-jobs';
+import { systemClock, type ReminderClock } from '../jobs/reminder-clock';
 import { createRedisConnection } from '../jobs/redis';
 import { redisChannelPacer } from '../jobs/redis-channel-pacer';
 import { SLACK_TOPICS, slackHandlers } from '../jobs/slack-handlers';
@@ -38,7 +40,10 @@ export interface JobRuntime {
   close(): Promise<void>;
 }
 
-type QueueName = (typeof QUEUE_NAMES)[Exclude<keyof typeof QUEUE_NAMES, 'maintenance' | 'nudges'>];
+type QueueName = (typeof QUEUE_NAMES)[Exclude<
+  keyof typeof QUEUE_NAMES,
+  'maintenance' | 'nudges' | 'reminders'
+>];
 
 /** Which queue carries each outbox topic; a topic whose feature is not configured has none. */
 function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
@@ -55,6 +60,7 @@ function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
           'statuspage.atlassian_postmortem': QUEUE_NAMES.atlassian,
         }
       : {}),
+    ...(config.slack ? { 'action_item.reminders': QUEUE_NAMES.actionItems } : {}),
   };
 }
 
@@ -69,6 +75,8 @@ export function createJobRuntime(deps: {
   logger: Logger;
   metrics: Metrics;
   runWorkers: boolean;
+  /** The clock reminders are planned with (tests run it fast). */
+  clock?: ReminderClock;
 }): JobRuntime {
   const { config, prisma, guard, logger, metrics } = deps;
   const prefix = config.redisPrefix;
@@ -98,6 +106,7 @@ export function createJobRuntime(deps: {
   let maintenanceQueue: Queue | undefined;
   let workers: SchemaGatedWorkers | undefined;
   let nudgeQueue: Queue | undefined;
+  let actionItemJobs: ReturnType<typeof createActionItemJobs> | undefined;
   if (workerConnection) {
     // On the fail-fast connection: scheduling must not hang boot (or shutdown) while Redis is down.
     maintenanceQueue = createMaintenanceQueue({ connection: producer, prefix });
@@ -205,6 +214,19 @@ export function createJobRuntime(deps: {
         }),
       );
     }
+    if (slack) {
+      actionItemJobs = createActionItemJobs({
+        config,
+        prisma,
+        slack,
+        producer,
+        workerConnection,
+        logger,
+        metrics,
+        clock: deps.clock ?? systemClock,
+      });
+      outboxWorkers.push(...actionItemJobs.workers);
+    }
     const maintenance = createMaintenanceWorker({
       connection: workerConnection,
       prefix,
@@ -255,8 +277,10 @@ export function createJobRuntime(deps: {
       await schedule();
       await workers.begin();
       relay.start();
+      await actionItemJobs?.begin();
     },
     async close() {
+      await actionItemJobs?.close();
       await relay.stop();
       await workers?.close();
       // Closing a queue talks to Redis; when Redis is gone, disconnecting below is all there is to do.
@@ -264,6 +288,7 @@ export function createJobRuntime(deps: {
         Promise.allSettled([
           maintenanceQueue?.close(),
           nudgeQueue?.close(),
+          actionItemJobs?.queue.close(),
           ...[...queues.values()].map((queue) => queue.close()),
         ]),
         new Promise((resolve) => setTimeout(resolve, 1000).unref()),

@@ -22,6 +22,7 @@ import { loadStatusSnapshot } from '../statuspage/load-snapshot';
 import { StatusPageCache } from '../statuspage/page-cache';
 import { renderDocuments } from '../statuspage/render-documents';
 import { statusPageRoutes } from '../statuspage/routes';
+import type { ReminderClock } from '../jobs/reminder-clock';
 import { createJobRuntime } from './job-runtime';
 
 export type ServingRole = 'web' | 'worker' | 'all';
@@ -69,6 +70,8 @@ export interface StartOptions {
   components?: ComponentsConfig;
   /** The clock listeners stamp changes with; tests replay an incident at its real times. */
   now?: () => Date;
+  /** The clock reminders are planned with (and listeners' clock when `now` is not given). */
+  reminderClock?: ReminderClock;
 }
 
 export async function startSitrep(
@@ -111,7 +114,15 @@ export async function startSitrep(
     // The same clock as the listeners, so a replayed incident is "recent" in the test that replays it.
     ...(options.now ? { now: () => options.now!().getTime() } : {}),
   });
-  const jobs = createJobRuntime({ config, prisma, guard, logger, metrics, runWorkers });
+  const jobs = createJobRuntime({
+    config,
+    prisma,
+    guard,
+    logger,
+    metrics,
+    runWorkers,
+    clock: options.reminderClock,
+  });
   const slackApp =
     serveWeb && config.slack
       ? createSlackApp({
@@ -124,7 +135,8 @@ export async function startSitrep(
             components: knownComponents(prisma),
             enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),
             timelineReaction: config.timelineReaction,
-            now: options.now ?? (() => new Date()),
+            now:
+              options.now ?? (options.reminderClock ? () => options.reminderClock!.now() : () => new Date()),
             statusPage: { url: config.statusPage.url, timeZone: config.statusPage.timeZone },
           },
         })

@@ -1,67 +1,73 @@
-/**
- * PLACEHOLDER, replaced on merge: the action items helper writes the real service (with
- * reminders and their outbox rows) under this same path and signature. This minimal version only
- * stores the item and its timeline entry, so the postmortem modal can create action items.
- */
 import type { PrismaClient } from '../db/prisma';
 import type { ActionItem } from '../generated/prisma/client';
+import { recordActionItemChange } from './action-item-changes';
 import { isUniqueViolation } from './errors';
+
+export type ActionItemPriorityName = 'high' | 'medium' | 'low';
 
 export interface AddActionItemInput {
   incidentId: string;
-  title: string;
-  ownerId: string;
-  dueAt: Date | null;
-  priority: 'high' | 'medium' | 'low';
+  title: string; // already validated, <= 250 chars
+  ownerId: string; // Slack user id
+  dueAt: Date | null; // UTC
+  priority: ActionItemPriorityName;
   createdById: string;
   postmortemId?: string;
-  idempotencyKey?: string;
+  idempotencyKey?: string; // e.g. `view:<viewId>:<n>`; a retry creates nothing twice
   at: Date;
 }
 
+const PRIORITY = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' } as const;
+
+/**
+ * Stores an action item in one transaction: the item, a timeline entry on its incident and the
+ * outbox row that schedules its reminders. Callers hand `outboxIds` to the relay after the commit.
+ */
 export async function addActionItem(
   prisma: PrismaClient,
   input: AddActionItemInput,
 ): Promise<{ actionItem: ActionItem; created: boolean; outboxIds: string[] }> {
-  const existing = async () =>
-    input.idempotencyKey
-      ? prisma.actionItem.findUnique({ where: { idempotencyKey: input.idempotencyKey } })
-      : null;
-  const done = await existing();
-  if (done) return { actionItem: done, created: false, outboxIds: [] };
+  const key = input.idempotencyKey;
+  if (key) {
+    const existing = await prisma.actionItem.findUnique({ where: { idempotencyKey: key } });
+    if (existing) return { actionItem: existing, created: false, outboxIds: [] };
+  }
   try {
-    const actionItem = await prisma.$transaction(async (tx) => {
+    return await prisma.$transaction(async (tx) => {
       const position = await tx.actionItem.count({ where: { incidentId: input.incidentId } });
-      const item = await tx.actionItem.create({
+      const actionItem = await tx.actionItem.create({
         data: {
           incidentId: input.incidentId,
           postmortemId: input.postmortemId ?? null,
           title: input.title,
           ownerId: input.ownerId,
           dueAt: input.dueAt,
-          priority: input.priority === 'high' ? 'HIGH' : input.priority === 'low' ? 'LOW' : 'MEDIUM',
+          priority: PRIORITY[input.priority],
           createdById: input.createdById,
-          idempotencyKey: input.idempotencyKey ?? null,
+          idempotencyKey: key ?? null,
           position,
           createdAt: input.at,
         },
       });
-      await tx.timelineEvent.create({
+      const outboxId = await recordActionItemChange(tx, {
+        actionItemId: actionItem.id,
+        incidentId: input.incidentId,
+        kind: 'action_item_added',
+        actorId: input.createdById,
+        text: `Action item added: ${input.title}`,
         data: {
-          incidentId: input.incidentId,
-          kind: 'action_item_added',
-          actorId: input.createdById,
-          text: `Action item: ${input.title}`,
-          data: { actionItemId: item.id, ownerId: input.ownerId },
-          occurredAt: input.at,
+          actionItemId: actionItem.id,
+          ownerId: input.ownerId,
+          dueAt: input.dueAt?.toISOString() ?? null,
+          priority: input.priority,
         },
+        at: input.at,
       });
-      return item;
+      return { actionItem, created: true, outboxIds: [outboxId] };
     });
-    return { actionItem, created: true, outboxIds: [] };
   } catch (error) {
-    const twin = isUniqueViolation(error) ? await existing() : null;
-    if (twin) return { actionItem: twin, created: false, outboxIds: [] };
-    throw error;
+    if (!key || !isUniqueViolation(error)) throw error;
+    const winner = await prisma.actionItem.findUniqueOrThrow({ where: { idempotencyKey: key } });
+    return { actionItem: winner, created: false, outboxIds: [] };
   }
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { SlackConfig } from '../config/config';
 import type { SchemaGuard } from '../db/schema-guard';
 import { boltLogger } from './bolt-logger';
+import { registerActionItems } from './listeners/action-items';
 import { registerCardActions } from './listeners/card-actions';
 import { registerDeclareView } from './listeners/declare-view';
 import { registerIncidentCommand } from './listeners/incident-command';
@@ -86,6 +87,7 @@ export function createSlackApp(deps: {
   registerCardActions(app, deps.listeners);
   registerTimelineCapture(app, deps.listeners);
   registerPostmortem(app, deps.listeners);
+  registerActionItems(app, deps.listeners);
   app.error(async (error) => {
     deps.logger.error({ err: error, component: 'bolt' }, 'Slack listener failed');
   });

@@ -8,7 +8,8 @@ export const SLASH_COMMANDS = {
   incident: {
     command: '/incident',
     description: 'Declare and run incidents',
-    usageHint: 'declare [title] | update | status <stage> [message] | resolve | list | help',
+    usageHint:
+      'declare [title] | update | status <stage> [message] | resolve | list | action add [title] | actions [overdue] | help',
     /** Slack sends mentions as `<@U123|name>`, which the parser needs to get user ids. */
     shouldEscape: true,
   },
@@ -21,6 +22,11 @@ export const ACTION_IDS = {
   /** On the postmortem message in the incident channel; `value` = incident id. */
   editPostmortem: 'sitrep_edit_postmortem',
   publishPostmortem: 'sitrep_publish_postmortem',
+  /** Buttons on action item reminders and lists; `value` = action item id. */
+  actionItemDone: 'sitrep_action_item_done',
+  actionItemSnoozeDay: 'sitrep_action_item_snooze_day',
+  actionItemSnoozeWeek: 'sitrep_action_item_snooze_week',
+  actionItemEdit: 'sitrep_action_item_edit',
 } as const;
 
 /** Modal callback ids: which view a `view_submission` belongs to. */
@@ -28,6 +34,8 @@ export const VIEW_IDS = {
   declare: 'sitrep_declare_incident',
   update: 'sitrep_post_update',
   postmortem: 'sitrep_postmortem',
+  addActionItem: 'sitrep_add_action_item',
+  editActionItem: 'sitrep_edit_action_item',
 } as const;
 
 /** Message shortcuts (manifest `features.shortcuts`, type `message`). */
@@ -65,6 +73,10 @@ export const INPUT_IDS = {
   pmNotImpacted: { block: 'pm_not_impacted', action: 'pm_not_impacted_input' },
   pmRemediation: { block: 'pm_remediation', action: 'pm_remediation_input' },
   pmActionItems: { block: 'pm_action_items', action: 'pm_action_items_input' },
+  actionTitle: { block: 'action_title', action: 'action_title_input' },
+  actionOwner: { block: 'action_owner', action: 'action_owner_select' },
+  actionDue: { block: 'action_due', action: 'action_due_date' },
+  actionPriority: { block: 'action_priority', action: 'action_priority_select' },
 } as const;
 
 /**

@@ -76,6 +76,8 @@ export interface FakeSlack {
   readonly calls: FakeSlackCall[];
   /** Every POST to a response URL, in order. */
   readonly responses: FakeResponse[];
+  /** Date.now() when each call in `calls` arrived (same index), for benchmarks' delivery lag. */
+  readonly callTimes: number[];
   callsTo(method: string): FakeSlackCall[];
   /** Answer the next authenticated call(s) to `method` with `{ ok: false, error }` (queued in order). */
   failNext(method: string, error: string, opts?: FailNextOptions): void;
@@ -130,6 +132,11 @@ function fakeMessage(stored: StoredMessage): FakeMessage {
 export async function startFakeSlack(): Promise<FakeSlack> {
   let state = new State();
   const calls: FakeSlackCall[] = [];
+  const callTimes: number[] = [];
+  const record = (call: FakeSlackCall) => {
+    calls.push(call);
+    callTimes.push(Date.now());
+  };
   const responses: FakeResponse[] = [];
   const failures = new Map<string, Failure[]>();
   const delays = new Map<string, number>();
@@ -186,7 +193,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     try {
       raw = await readArgs(req, url.searchParams);
     } catch (error) {
-      calls.push({ method, args: {}, token: undefined });
+      record({ method, args: {}, token: undefined });
       return send(res, 200, { ok: false, error: (error as SlackApiError).code });
     }
     const bodyToken = typeof raw.token === 'string' ? raw.token : undefined;
@@ -196,10 +203,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       args = decodeArgs(raw);
     } catch (error) {
       const { token: _ignored, ...rest } = raw;
-      calls.push({ method, args: rest, ...(token !== undefined ? { token } : {}) });
+      record({ method, args: rest, ...(token !== undefined ? { token } : {}) });
       return send(res, 200, { ok: false, error: (error as SlackApiError).code });
     }
-    calls.push({ method, args, ...(token !== undefined ? { token } : {}) });
+    record({ method, args, ...(token !== undefined ? { token } : {}) });
     const answerLate = carriedOutFirst.has(method);
     if (!answerLate) await pause(method);
     if (closing) return;
@@ -254,6 +261,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     url: `${base}/api/`,
     calls,
     responses,
+    callTimes,
     callsTo: (method) => calls.filter((c) => c.method === method),
     failNext(method, error, opts = {}) {
       const ratelimited = error === 'ratelimited';
@@ -306,6 +314,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     files: () => [...state.files.values()].map((file) => ({ ...file })),
     reset() {
       calls.length = 0;
+      callTimes.length = 0;
       responses.length = 0;
       failures.clear();
       delays.clear();

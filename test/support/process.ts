@@ -11,8 +11,13 @@ export interface SitrepProcess {
 }
 
 /** Runs `src/main.ts` as its own process, the way `node dist/main.js` runs in production. */
-export function spawnSitrep(args: string[], env: Record<string, string>): SitrepProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+export function spawnSitrep(
+  args: string[],
+  env: Record<string, string>,
+  /** Options for node itself, e.g. `--cpu-prof` (benchmarks). */
+  nodeArgs: string[] = [],
+): SitrepProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',

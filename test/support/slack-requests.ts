@@ -129,7 +129,8 @@ export type ViewStateValue =
   | { type: 'multi_users_select'; selected_users: string[] }
   | { type: 'conversations_select'; selected_conversation: string | null }
   | { type: 'checkboxes'; selected_options: ReturnType<typeof option>[] }
-  | { type: 'datetimepicker'; selected_date_time: number | null };
+  | { type: 'datetimepicker'; selected_date_time: number | null }
+  | { type: 'datepicker'; selected_date: string | null };
 
 /** `view.state.values`: `{ [block_id]: { [action_id]: value } }`. */
 export type ViewStateValues = Record<string, Record<string, ViewStateValue>>;
@@ -164,6 +165,12 @@ export const checkboxValue = (values: string[]): ViewStateValue => ({
 export const dateTimeValue = (epochSeconds: number | null): ViewStateValue => ({
   type: 'datetimepicker',
   selected_date_time: epochSeconds,
+});
+
+/** `YYYY-MM-DD`, as Slack's datepicker submits it (null when left empty). */
+export const dateValue = (date: string | null): ViewStateValue => ({
+  type: 'datepicker',
+  selected_date: date,
 });
 
 export interface ViewResponseUrl {

@@ -14,6 +14,8 @@ const LINES: [keyof typeof COMMAND_USAGE, string][] = [
   ['list', 'open incidents, newest first'],
   ['postmortem', 'write the postmortem (form), publish it, or export it as markdown'],
   ['stats', 'median response times per severity'],
+  ['action', 'add an action item to this incident (opens a form)'],
+  ['actions', 'action items: this incident’s, else yours; `overdue`: everyone’s overdue ones'],
   ['help', 'this help'],
 ];
 

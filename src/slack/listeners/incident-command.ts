@@ -16,6 +16,7 @@ import { loadIncidentStats } from '../../services/incident-stats';
 import { handlePostmortemCommand } from './postmortem';
 import { SLASH_COMMANDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
+import { handleActionItemCommand } from './action-items';
 import { openDeclareModal, openModalOrExplain, openUpdateModal } from './open-modals';
 
 /** Contract: Slack's slash command payload, as far as this listener reads it. */
@@ -197,6 +198,10 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
           respond,
           'run the command again',
         );
+        return;
+      case 'action':
+      case 'actions':
+        await handleActionItemCommand(deps, sub, payload.data, ack, client, respond);
         return;
       default:
         await inIncidentChannel(deps, payload.data, sub, ack, client, respond);

@@ -11,6 +11,7 @@ const elementState = z
     selected_option: z.object({ value: z.string() }).nullish(),
     selected_options: z.array(z.object({ value: z.string() })).nullish(),
     selected_user: z.string().nullish(),
+    selected_date: z.string().nullish(),
   })
   .loose();
 export const viewStateSchema = z.record(z.string(), z.record(z.string(), elementState));

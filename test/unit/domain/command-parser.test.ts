@@ -55,6 +55,13 @@ describe('parseIncidentCommand: accepted', () => {
     ['stats 7', { kind: 'stats', days: 7 }],
     ['stats 365', { kind: 'stats', days: 365 }],
     ['list', { kind: 'list' }],
+    ['action add', { kind: 'action', verb: 'add', title: '' }],
+    [
+      'action ADD  Check the schema before serving ',
+      { kind: 'action', verb: 'add', title: 'Check the schema before serving' },
+    ],
+    ['actions', { kind: 'actions', filter: 'default' }],
+    ['Actions  OVERDUE ', { kind: 'actions', filter: 'overdue' }],
   ])('%j', (text, command) => {
     expect(parsed(text)).toEqual(command);
   });
@@ -104,6 +111,23 @@ describe('parseIncidentCommand: refused', () => {
     if (typeof error === 'string') expect(result.error).toBe(error);
     else expect(result.error).toMatch(error);
     expect(result.usage).toBe(usage);
+  });
+
+  it.each<[string, string, string]>([
+    ['action', 'Say what to do: /incident action add Fix the migration check', COMMAND_USAGE.action],
+    ['action remove x', 'Say what to do: /incident action add Fix the migration check', COMMAND_USAGE.action],
+    ['actions mine', 'Unknown filter "mine". Use overdue, or nothing.', COMMAND_USAGE.actions],
+    ['actions overdue now', '/incident actions overdue takes nothing after it.', COMMAND_USAGE.actions],
+  ])('refuses action command %j', (text, error, usage) => {
+    expect(refused(text)).toEqual({ error, usage });
+  });
+
+  it('round-trips an action item title, trimmed', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (title) => {
+        expect(parsed(`action add ${title}`)).toEqual({ kind: 'action', verb: 'add', title: title.trim() });
+      }),
+    );
   });
 
   it('cuts a long unknown word to 30 characters', () => {

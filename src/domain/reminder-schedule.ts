@@ -1,0 +1,169 @@
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/**
+ * When action item reminders are due. Pure: dates in, dates out.
+ *
+ * A due date is a calendar date (stored as that date's 00:00 UTC). Reminder slots are numbered:
+ * 0 = "before" (`leadWorkdays` working days before the due date; absent when 0), 1 = "due" (the
+ * due date, or the next working day when it falls on a weekend), 2, 3, … = overdue reminders every
+ * `repeatWorkdays` working days after that. Every slot is at the start of the owner's working day
+ * in the owner's time zone, Monday to Friday, so reminders never land on a weekend or at night.
+ */
+export interface WorkingHours {
+  /** Minutes after local midnight, 0 ≤ start < end ≤ 1440. */
+  start: number;
+  end: number;
+}
+
+export interface ReminderPolicy {
+  leadWorkdays: number;
+  repeatWorkdays: number;
+  hours: WorkingHours;
+}
+
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
+  leadWorkdays: 1,
+  repeatWorkdays: 1,
+  hours: { start: 9 * 60, end: 17 * 60 },
+};
+
+export type ReminderKind = 'before' | 'due' | 'overdue';
+
+export interface ReminderSlot {
+  index: number;
+  kind: ReminderKind;
+  at: Date;
+  /** 1 for the first overdue reminder, 2 for the second, …; 0 otherwise. */
+  overdueNumber: number;
+}
+
+export interface NextReminderInput {
+  dueAt: Date;
+  timeZone: string;
+  now: Date;
+  /** The slot sent last in this schedule, or null when none has been. */
+  afterIndex: number | null;
+  snoozedUntil?: Date | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 of a calendar date given as its 00:00 UTC. */
+export const epochDay = (date: Date): number => Math.floor(date.getTime() / DAY_MS);
+const isoDate = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** 1970-01-01 was a Thursday. */
+export function isWorkday(day: number): boolean {
+  const weekday = (((day + 4) % 7) + 7) % 7;
+  return weekday !== 0 && weekday !== 6;
+}
+
+function nextWorkday(day: number): number {
+  let d = day;
+  while (!isWorkday(d)) d += 1;
+  return d;
+}
+
+function addWorkdays(day: number, count: number): number {
+  let d = day;
+  let left = count;
+  const step = Math.sign(count);
+  while (left !== 0) {
+    d += step;
+    if (isWorkday(d)) left -= step;
+  }
+  return d;
+}
+
+/** Working days in (from, to]. */
+function workdaysBetween(from: number, to: number): number {
+  let count = 0;
+  for (let d = from + 1; d <= to; d++) if (isWorkday(d)) count += 1;
+  return count;
+}
+
+/** The calendar day and minute of the day of an instant, in a time zone. */
+export function localTime(at: Date, timeZone: string): { day: number; minute: number } {
+  const local = dayjs(at).tz(timeZone);
+  return {
+    day: epochDay(new Date(`${local.format('YYYY-MM-DD')}T00:00:00Z`)),
+    minute: local.hour() * 60 + local.minute(),
+  };
+}
+
+function startOfWork(day: number, timeZone: string, hours: WorkingHours): Date {
+  const hh = String(Math.floor(hours.start / 60)).padStart(2, '0');
+  const mm = String(hours.start % 60).padStart(2, '0');
+  return dayjs.tz(`${isoDate(day)} ${hh}:${mm}`, timeZone).toDate();
+}
+
+/** `at` itself when it is inside working hours on a working day, else the next start of work. */
+export function nextWorkingMoment(at: Date, timeZone: string, hours: WorkingHours): Date {
+  const { day, minute } = localTime(at, timeZone);
+  if (isWorkday(day) && minute >= hours.start && minute < hours.end) return at;
+  if (isWorkday(day) && minute < hours.start) return startOfWork(day, timeZone, hours);
+  return startOfWork(nextWorkday(day + 1), timeZone, hours);
+}
+
+function slotDay(index: number, dueWorkday: number, policy: ReminderPolicy): number | undefined {
+  if (index === 0) return policy.leadWorkdays > 0 ? addWorkdays(dueWorkday, -policy.leadWorkdays) : undefined;
+  if (index === 1) return dueWorkday;
+  return addWorkdays(dueWorkday, (index - 1) * policy.repeatWorkdays);
+}
+
+const kindOf = (index: number): ReminderKind => (index === 0 ? 'before' : index === 1 ? 'due' : 'overdue');
+
+/**
+ * The next reminder after slot `afterIndex`, no earlier than `now` nor the snooze. A snoozed item
+ * is reminded when the snooze ends (moved into working hours); later slots follow their plan.
+ * Slots missed while nothing ran (an outage) are skipped, not sent in a burst.
+ */
+export function nextReminder(input: NextReminderInput, policy: ReminderPolicy): ReminderSlot {
+  const snoozed = input.snoozedUntil && input.snoozedUntil > input.now ? input.snoozedUntil : undefined;
+  const floor = snoozed ?? input.now;
+  const floorDay = localTime(floor, input.timeZone).day;
+  const dueWorkday = nextWorkday(epochDay(input.dueAt));
+  let index = input.afterIndex === null ? 0 : input.afterIndex + 1;
+  const overdueWorkdays = workdaysBetween(dueWorkday, floorDay);
+  if (overdueWorkdays > 1) {
+    // Skip straight to the overdue slot just before the floor's day (never past it).
+    index = Math.max(index, 1 + Math.floor((overdueWorkdays - 1) / policy.repeatWorkdays));
+  }
+  for (; ; index++) {
+    const day = slotDay(index, dueWorkday, policy);
+    if (day === undefined || day < floorDay) continue;
+    const at = startOfWork(day, input.timeZone, policy.hours);
+    if (at < floor) continue;
+    return {
+      index,
+      kind: kindOf(index),
+      at: snoozed ? nextWorkingMoment(snoozed, input.timeZone, policy.hours) : at,
+      overdueNumber: Math.max(0, index - 1),
+    };
+  }
+}
+
+/** Escalate once, with the overdue reminder that makes `escalateAfter` of them. */
+export function shouldEscalate(
+  overdueRemindersSent: number,
+  escalateAfter: number,
+  escalated: boolean,
+): boolean {
+  return !escalated && escalateAfter > 0 && overdueRemindersSent >= escalateAfter;
+}
+
+/** Parses `HH:MM-HH:MM` (end may be 24:00). */
+export function parseWorkingHours(text: string): WorkingHours | undefined {
+  const match = /^(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!match) return undefined;
+  const [h1, m1, h2, m2] = match.slice(1).map(Number) as [number, number, number, number];
+  const start = h1 * 60 + m1;
+  const end = h2 * 60 + m2;
+  if (m1 > 59 || m2 > 59 || start >= end || end > 24 * 60) return undefined;
+  return { start, end };
+}
