@@ -71,9 +71,11 @@ async function processOutboxJob(
   const handler = deps.handlers[row.topic as OutboxTopic];
   if (!handler) throw new UnrecoverableError(`No handler for topic ${row.topic} on ${deps.queueName}`);
   try {
-    // attemptsStarted counts a start whose worker died (the job stalled and was taken over).
+    // attemptsStarted also counts a start whose worker died (the job stalled and was taken over),
+    // and every start after a wait, which posted nothing: those are counted in `waits`.
     await handler(row.payload, {
-      mayHavePosted: job.attemptsMade > 0 || job.attemptsStarted > 1,
+      mayHavePosted:
+        job.attemptsMade > 0 || row.attempts > 0 || job.attemptsStarted > 1 + (data.data.waits ?? 0),
       queuedAt: row.createdAt,
     });
   } catch (error) {
@@ -83,20 +85,17 @@ async function processOutboxJob(
       Date.now() - job.timestamp < CHANNEL_WAIT_LIMIT_MS
     ) {
       // The declaration job is still creating the channel: look again shortly, spending no attempt.
-      await job.moveToDelayed(Date.now() + CHANNEL_WAIT_MS, token);
-      throw new DelayedError();
+      return waitUntil(job, token, Date.now() + CHANNEL_WAIT_MS);
     }
     if (error instanceof ChannelBusyError && token) {
       // Its channel's turn comes within a second. Spread the waiting jobs over the next turns so
       // they do not all wake for the same one.
-      await job.moveToDelayed(Date.now() + error.waitMs + Math.floor(Math.random() * CHANNEL_TURN_MS), token);
-      throw new DelayedError();
+      return waitUntil(job, token, Date.now() + error.waitMs + Math.floor(Math.random() * CHANNEL_TURN_MS));
     }
     const wait = retryAfterMs(error);
     if (wait !== undefined && token) {
       // Slack said how long to wait: come back then, without spending one of the job's attempts.
-      await job.moveToDelayed(Date.now() + wait, token);
-      throw new DelayedError();
+      return waitUntil(job, token, Date.now() + wait);
     }
     await deps.prisma.outboxMessage.update({
       where: { id: row.id },
@@ -110,6 +109,14 @@ async function processOutboxJob(
     data: { status: 'DONE', processedAt: new Date() },
   });
   return 'done';
+}
+
+/** Moves the job to the delayed set to come back at `until`, counting the wait (see mayHavePosted). */
+async function waitUntil(job: Job, token: string, until: number): Promise<never> {
+  const data = outboxJobSchema.parse(job.data);
+  await job.updateData({ ...data, waits: (data.waits ?? 0) + 1 });
+  await job.moveToDelayed(until, token);
+  throw new DelayedError();
 }
 
 async function giveUp(deps: OutboxWorkerDeps, outboxId: string, reason: string): Promise<void> {

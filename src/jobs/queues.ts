@@ -18,7 +18,11 @@ export const QUEUE_NAMES = {
 } as const;
 
 /** Payload of every outbox job: the row holds the real payload. Contract: add fields, never rename. */
-export const outboxJobSchema = z.object({ outboxId: z.uuid() });
+export const outboxJobSchema = z.object({
+  outboxId: z.uuid(),
+  /** Times the job moved itself to the delayed set to wait (nothing was posted then). */
+  waits: z.number().int().min(0).optional(),
+});
 
 /**
  * Payload of jobs on the maintenance queue, versioned so a newer worker can still read an

@@ -109,6 +109,9 @@ describe('Slack failures and bad requests', () => {
         .callsTo('chat.postMessage')
         .filter((c) => c.args.channel === ANNOUNCEMENTS_CHANNEL && c.args.thread_ts),
     ).toHaveLength(1);
+    // Jobs that only waited for their turn posted nothing before, so none looked for an earlier post.
+    expect(world.fake.callsTo('conversations.history')).toHaveLength(0);
+    expect(world.fake.callsTo('conversations.replies')).toHaveLength(0);
   });
 
   it('answers 401 to a bad signature and to a stale timestamp, and changes nothing', async () => {
