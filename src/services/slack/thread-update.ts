@@ -1,3 +1,4 @@
+import type { IncidentUpdate } from '../../generated/prisma/client';
 import { renderMergedUpdates, renderUpdateMessage } from '../../slack/blocks/incident-messages';
 import { ChannelBusyError } from './channel-pacer';
 import { loadIncidentView } from './load-incident-view';
@@ -11,14 +12,19 @@ import {
 
 /** Long enough for a slow Slack answer; a killed worker's hold runs out by then. */
 const THREAD_HOLD_MS = 30_000;
+const ORDER = [{ postedAt: 'asc' as const }, { id: 'asc' as const }];
 
 /**
  * Replies to the incident's announcement with the updates not yet threaded there. The
  * announcements channel is shared by every incident, so under load it is the first to reach
  * Slack's one message a second; while it is busy, an update that a later one follows leaves its
  * reply to the later update's job, and whichever job gets the channel's turn replies with every
- * update still waiting, in one message: merged, never dropped. One job per incident at a time
- * (`exclusive`), so no update is threaded twice.
+ * update still waiting, in one message: merged, never dropped.
+ *
+ * One job per incident at a time (`exclusive`). Before posting, the job marks the updates its
+ * reply covers as `pending:<its update id>`: a retry after a post that landed unrecorded (a
+ * timeout, a killed worker) finds that post by its key and covers exactly the same updates, and no
+ * other job takes them meanwhile, so nothing is threaded twice or left out.
  */
 export async function threadUpdate(
   deps: SlackSyncDeps,
@@ -27,64 +33,92 @@ export async function threadUpdate(
   attempt: SyncAttempt,
 ): Promise<void> {
   const { prisma } = deps;
+  const pendingMark = `pending:${updateId}`;
   const own = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
-  if (own.announcementReplyTs) return;
+  if (own.announcementReplyTs && own.announcementReplyTs !== pendingMark) return;
   // The announcement is made by the declaration's job: wait for it before loading the incident,
   // or the load could predate the announcement's ts.
   await waitForEarlierSlackWork(prisma, incidentId);
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  const { announcementChannelId, announcementTs } = incident;
-  if (incident.isPrivate || !announcementChannelId || !announcementTs) return;
+  const { announcementChannelId: channel, announcementTs: threadTs } = incident;
+  if (incident.isPrivate || !channel || !threadTs) return;
 
   const reply = async () => {
-    // The declaration's own first update is the announcement itself, never a reply.
-    const first = await prisma.incidentUpdate.findFirst({
-      where: { incidentId },
-      orderBy: [{ postedAt: 'asc' }, { id: 'asc' }],
-      select: { id: true },
+    let covered = await prisma.incidentUpdate.findMany({
+      where: { incidentId, announcementReplyTs: pendingMark },
+      orderBy: ORDER,
     });
-    const waiting = await prisma.incidentUpdate.findMany({
-      where: { incidentId, announcementReplyTs: null, id: { not: first?.id } },
-      orderBy: [{ postedAt: 'asc' }, { id: 'asc' }],
-    });
-    if (!waiting.some((u) => u.id === updateId)) return; // another job threaded it meanwhile
-    // Only a thread job still to run can take this update along; one that failed for good cannot.
-    const later = attempt.queuedAt
-      ? (await prisma.outboxMessage.count({
-          where: {
-            aggregateId: incidentId,
-            topic: 'slack.update_threaded',
-            status: { in: ['PENDING', 'ENQUEUED'] },
-            createdAt: { gt: attempt.queuedAt },
-          },
-        })) > 0
-      : false;
-    const shown = waiting.map(shownOf);
-    try {
-      const replyTs = await postOnce(
-        deps.slack,
-        {
-          channel: announcementChannelId,
-          threadTs: announcementTs,
-          key: `update:${updateId}:thread`,
-          message:
-            shown.length > 1
-              ? renderMergedUpdates(view, shown)
-              : renderUpdateMessage(view, shown[0]!, { includeInternalNote: false }),
-          mayHavePosted: attempt.mayHavePosted,
-        },
-        deps.pacer,
-      );
+    const retrying = covered.length > 0;
+    if (!retrying) {
+      const waiting = await waitingUpdates(deps, incidentId);
+      if (!waiting.some((u) => u.id === updateId)) return; // another job threaded it meanwhile
+      if (!(await takeTurn(deps, channel, incidentId, attempt))) return;
       await prisma.incidentUpdate.updateMany({
-        where: { id: { in: waiting.map((u) => u.id) } },
-        data: { announcementReplyTs: replyTs },
+        where: { id: { in: waiting.map((u) => u.id) }, announcementReplyTs: null },
+        data: { announcementReplyTs: pendingMark },
       });
-    } catch (error) {
-      // A later update's job will reply for both: no need to wait for the channel's turn.
-      if (error instanceof ChannelBusyError && later) return;
-      throw error;
+      covered = waiting;
+    } else {
+      await deps.pacer?.take(channel);
     }
+    const shown = covered.map(shownOf);
+    const replyTs = await postOnce(deps.slack, {
+      channel,
+      threadTs,
+      key: `update:${updateId}:thread`,
+      message:
+        shown.length > 1
+          ? renderMergedUpdates(view, shown)
+          : renderUpdateMessage(view, shown[0]!, { includeInternalNote: false }),
+      mayHavePosted: attempt.mayHavePosted || retrying,
+    });
+    await prisma.incidentUpdate.updateMany({
+      where: { incidentId, announcementReplyTs: pendingMark },
+      data: { announcementReplyTs: replyTs },
+    });
   };
   if (deps.pacer) await deps.pacer.exclusive(`thread:${incidentId}`, THREAD_HOLD_MS, reply);
   else await reply();
+}
+
+/** Not yet threaded; the declaration's own first update is the announcement itself, never a reply. */
+async function waitingUpdates(deps: SlackSyncDeps, incidentId: string): Promise<IncidentUpdate[]> {
+  const first = await deps.prisma.incidentUpdate.findFirst({
+    where: { incidentId },
+    orderBy: ORDER,
+    select: { id: true },
+  });
+  return deps.prisma.incidentUpdate.findMany({
+    where: { incidentId, announcementReplyTs: null, id: { not: first?.id } },
+    orderBy: ORDER,
+  });
+}
+
+/**
+ * Takes the announcements channel's turn: true when this job may post now. While the channel is
+ * busy, false when a later thread job of the incident is still to run (it will take this update
+ * along; one that failed for good cannot), else ChannelBusyError (wait for the turn).
+ */
+async function takeTurn(
+  deps: SlackSyncDeps,
+  channel: string,
+  incidentId: string,
+  attempt: SyncAttempt,
+): Promise<boolean> {
+  try {
+    await deps.pacer?.take(channel);
+    return true;
+  } catch (error) {
+    if (!(error instanceof ChannelBusyError) || !attempt.queuedAt) throw error;
+    const later = await deps.prisma.outboxMessage.count({
+      where: {
+        aggregateId: incidentId,
+        topic: 'slack.update_threaded',
+        status: { in: ['PENDING', 'ENQUEUED'] },
+        createdAt: { gt: attempt.queuedAt },
+      },
+    });
+    if (later > 0) return false;
+    throw error;
+  }
 }
