@@ -43,9 +43,11 @@ export class OutboxRelay {
 
   async enqueue(outboxIds: string[]): Promise<void> {
     if (outboxIds.length === 0) return;
-    const rows = await this.deps.prisma.outboxMessage.findMany({
-      where: { id: { in: outboxIds }, status: 'PENDING' },
-    });
+    // Raw SQL: this runs after every Slack submission's ack, where Prisma's query building is the
+    // costliest part.
+    const rows = await this.deps.prisma.$queryRaw<{ id: string; topic: string; status: string }[]>`
+      SELECT id::text, topic, status::text FROM "OutboxMessage"
+       WHERE id = ANY(${outboxIds}::uuid[]) AND status = 'PENDING'`;
     await this.offer(rows);
   }
 
@@ -119,10 +121,9 @@ export class OutboxRelay {
       if (!queue) continue;
       if (row.status === 'ENQUEUED' && (await this.settleFailedJob(queue, row.id))) continue;
       await queue.add(row.topic, { outboxId: row.id }, { ...OUTBOX_JOB_OPTIONS, jobId: outboxJobId(row.id) });
-      await this.deps.prisma.outboxMessage.updateMany({
-        where: { id: row.id, status: { in: ['PENDING', 'ENQUEUED'] } },
-        data: { status: 'ENQUEUED', availableAt: new Date() },
-      });
+      await this.deps.prisma.$executeRaw`
+        UPDATE "OutboxMessage" SET status = 'ENQUEUED', "availableAt" = now()
+         WHERE id = ${row.id}::uuid AND status IN ('PENDING', 'ENQUEUED')`;
     }
   }
 

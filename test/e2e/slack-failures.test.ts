@@ -114,6 +114,30 @@ describe('Slack failures and bad requests', () => {
     expect(world.fake.callsTo('conversations.replies')).toHaveLength(0);
   });
 
+  it('invites once while a declaration waits for the announcements channel’s turn', async () => {
+    const redis = new Redis(REDIS_URL);
+    await redis.set(
+      `${world.app.config.redisPrefix}:slack-pace:${ANNOUNCEMENTS_CHANNEL}`,
+      'busy',
+      'PX',
+      2500,
+    );
+    redis.disconnect();
+    const incident = await declare('Waiting its turn');
+    await waitFor(
+      async () =>
+        (await outboxOf(incident.id, 'slack.incident_declared'))[0]?.status === 'DONE' ? true : undefined,
+      15000,
+      'declared job done',
+    );
+    await world.calls('chat.postMessage', 1, (a) => a.channel === ANNOUNCEMENTS_CHANNEL);
+    // The job waited for the turn more than once; the declarer and the lead were invited once each.
+    expect(world.fake.callsTo('conversations.invite').map((c) => c.args.users)).toEqual([
+      'U0RESPONDER',
+      'U0LEAD',
+    ]);
+  });
+
   it('answers 401 to a bad signature and to a stale timestamp, and changes nothing', async () => {
     const body = 'command=%2Fincident&text=declare+x&user_id=U1&channel_id=C1&trigger_id=t';
     const before = await world.db.query('SELECT 1 FROM "Incident"');

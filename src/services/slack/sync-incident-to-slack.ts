@@ -101,7 +101,11 @@ export async function announceDeclaredIncident(
   const before = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const channelId = await openIncidentChannel(prisma, slack, before.incident);
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  await inviteToChannel(slack, channelId, [incident.declaredById, ...Object.values(view.roles)]);
+  // An earlier start got past the card (invitations come before it) and then only waited, e.g. for
+  // the announcements channel's turn: its invitations are done. Anything else repeats them.
+  const resumedAfterWait = Boolean(before.incident.summaryMessageTs) && !attempt.mayHavePosted;
+  if (!resumedAfterWait)
+    await inviteToChannel(slack, channelId, [incident.declaredById, ...Object.values(view.roles)]);
 
   let cardTs = incident.summaryMessageTs;
   if (!cardTs) {
@@ -117,8 +121,8 @@ export async function announceDeclaredIncident(
     );
     await prisma.incident.update({ where: { id: incident.id }, data: { summaryMessageTs: cardTs } });
   }
-  // Pinned on every attempt: a retry after a failed pin must still pin, and Slack says
-  // already_pinned when an earlier attempt got there.
+  // Pinned on every attempt: a retry after a failed or rate-limited pin must still pin, and Slack
+  // says already_pinned when an earlier attempt got there.
   await tolerating(() => slack.pins.add({ channel: channelId, timestamp: cardTs }), ['already_pinned']);
   if (!incident.isPrivate && deps.announcementsChannel && !incident.announcementTs) {
     const announcementTs = await postAnnouncement(deps, {
