@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   slack: 'slack-effects',
+  /** Announcement-thread replies: their waits for the shared channel's turn never hold up channel posts. */
+  slackThreads: 'slack-threads',
   statuspage: 'statuspage',
   /** Separate: Statuspage's one request a second must not hold up our own page. */
   atlassian: 'statuspage-atlassian',

@@ -48,7 +48,14 @@ type QueueName = (typeof QUEUE_NAMES)[Exclude<
 /** Which queue carries each outbox topic; a topic whose feature is not configured has none. */
 function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
   return {
-    ...(config.slack ? Object.fromEntries(SLACK_TOPICS.map((topic) => [topic, QUEUE_NAMES.slack])) : {}),
+    ...(config.slack
+      ? Object.fromEntries(
+          SLACK_TOPICS.map((topic) => [
+            topic,
+            topic === 'slack.update_threaded' ? QUEUE_NAMES.slackThreads : QUEUE_NAMES.slack,
+          ]),
+        )
+      : {}),
     ...(config.slack
       ? Object.fromEntries(SUBMISSION_TOPICS.map((topic) => [topic, QUEUE_NAMES.submissions]))
       : {}),
@@ -63,6 +70,9 @@ function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
     ...(config.slack ? { 'action_item.reminders': QUEUE_NAMES.actionItems } : {}),
   };
 }
+
+/** Slack jobs one worker process runs at once, per Slack queue. */
+const SLACK_JOB_CONCURRENCY = 4;
 
 /**
  * Queues for every role (web hands new outbox rows to them at once), and for `worker`/`all`
@@ -168,19 +178,19 @@ export function createJobRuntime(deps: {
           onGaveUp: (row, reason) => reportFailedSubmission(slack, row, reason),
         }),
       );
-      outboxWorkers.push(
-        createOutboxWorker({
-          ...base,
-          queueName: QUEUE_NAMES.slack,
-          handlers: slackHandlers({
-            prisma,
-            slack,
-            announcementsChannel: config.slack.announcementsChannel,
-            pageUrl,
-            pacer: redisChannelPacer(producer, prefix),
-          }),
-        }),
-      );
+      const handlers = slackHandlers({
+        prisma,
+        slack,
+        announcementsChannel: config.slack.announcementsChannel,
+        pageUrl,
+        pacer: redisChannelPacer(producer, prefix),
+      });
+      // Several jobs at once: an incident's posts still go out in order (each waits for its
+      // incident's earlier ones) and each channel still gets one message a second (the pacer).
+      for (const queueName of [QUEUE_NAMES.slack, QUEUE_NAMES.slackThreads])
+        outboxWorkers.push(
+          createOutboxWorker({ ...base, queueName, handlers, concurrency: SLACK_JOB_CONCURRENCY }),
+        );
     }
     if (config.statuspage) {
       const atlassian = {
