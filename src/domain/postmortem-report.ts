@@ -16,9 +16,8 @@ export interface ReportActionItem {
   state: 'open' | 'in_progress' | 'done' | 'wont_do';
 }
 
-export interface PostmortemReport {
-  incidentKey: string;
-  title: string;
+/** The sections a responder writes, and the impact window they correct. */
+export interface PostmortemSections {
   summary: string;
   rootCause: string;
   impact: string;
@@ -26,6 +25,11 @@ export interface PostmortemReport {
   remediation: string;
   impactStartedAt: Date | null;
   impactEndedAt: Date | null;
+}
+
+export interface PostmortemReport extends PostmortemSections {
+  incidentKey: string;
+  title: string;
   actionItems: ReportActionItem[];
   /** Public updates, oldest first. */
   updates: { stage: Stage; body: string; postedAt: Date }[];

@@ -1,7 +1,7 @@
 import { incidentKey, stageOf } from '../db/incident-mapping';
 import type { PrismaClient } from '../db/prisma';
 import { incidentMetrics } from '../domain/incident-metrics';
-import type { PostmortemReport, ReportActionItem } from '../domain/postmortem-report';
+import type { PostmortemReport, PostmortemSections, ReportActionItem } from '../domain/postmortem-report';
 import type { Severity } from '../domain/severity';
 import type { ActionItem } from '../generated/prisma/client';
 
@@ -20,15 +20,7 @@ export function reportActionItem(item: ActionItem): ReportActionItem {
   };
 }
 
-export interface PostmortemDraftValues {
-  summary: string;
-  rootCause: string;
-  impact: string;
-  notImpacted: string;
-  remediation: string;
-  impactStartedAt: Date | null;
-  impactEndedAt: Date | null;
-}
+export type PostmortemDraftValues = PostmortemSections;
 
 const bullets = (labels: string[]) => labels.map((label) => `• ${label}`).join('\n');
 

@@ -1,7 +1,7 @@
 import { ACTION_ITEM_LINE_FORMAT } from '../../domain/action-item-lines';
 import { MEASURES, MEASURE_LABELS, type IncidentMetrics } from '../../domain/incident-metrics';
 import { SLACK_LIMITS, escapeMrkdwn, truncate } from '../../domain/mrkdwn';
-import type { ReportActionItem } from '../../domain/postmortem-report';
+import type { PostmortemSections, ReportActionItem } from '../../domain/postmortem-report';
 import { STAGE_LABELS, type Stage } from '../../domain/stages';
 import { formatDuration, slackDate } from '../../domain/time-format';
 import { INPUT_IDS, VIEW_IDS } from '../ids';
@@ -22,15 +22,7 @@ export interface PostmortemModalInput {
   incidentKey: string;
   /** The saved draft's version, or null before the first save (the optimistic lock). */
   version: number | null;
-  values: {
-    summary: string;
-    rootCause: string;
-    impact: string;
-    notImpacted: string;
-    remediation: string;
-    impactStartedAt: Date | null;
-    impactEndedAt: Date | null;
-  };
+  values: PostmortemSections;
   stageTimes: { stage: Stage; at: Date }[];
   updates: { stage: Stage; body: string; postedAt: Date }[];
   metrics: IncidentMetrics;
