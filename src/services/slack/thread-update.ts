@@ -4,6 +4,7 @@ import { ChannelBusyError } from './channel-pacer';
 import { loadIncidentView } from './load-incident-view';
 import { postOnce } from './post-once';
 import {
+  ChannelNotReadyError,
   shownOf,
   waitForEarlierSlackWork,
   type SlackSyncDeps,
@@ -24,7 +25,7 @@ const ORDER = [{ postedAt: 'asc' as const }, { id: 'asc' as const }];
  * One job per incident at a time (`exclusive`). Before posting, the job marks the updates its
  * reply covers as `pending:<its update id>`: a retry after a post that landed unrecorded (a
  * timeout, a killed worker) finds that post by its key and covers exactly the same updates, and no
- * other job takes them meanwhile, so nothing is threaded twice or left out.
+ * other job takes them or replies before it, so nothing is threaded twice, left out or out of order.
  */
 export async function threadUpdate(
   deps: SlackSyncDeps,
@@ -50,6 +51,12 @@ export async function threadUpdate(
     });
     const retrying = covered.length > 0;
     if (!retrying) {
+      // Another job's reply (claimed, its post failed or timed out) goes first, or the thread
+      // would show those updates after later ones.
+      const claimedElsewhere = await prisma.incidentUpdate.count({
+        where: { incidentId, announcementReplyTs: { startsWith: 'pending:', not: pendingMark } },
+      });
+      if (claimedElsewhere > 0) throw new ChannelNotReadyError(view.key);
       const waiting = await waitingUpdates(deps, incidentId);
       if (!waiting.some((u) => u.id === updateId)) return; // another job threaded it meanwhile
       if (!(await takeTurn(deps, channel, incidentId, attempt))) return;
