@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { Pool } from 'pg';
 import { ANNOUNCEMENTS_CHANNEL } from '../test/support/slack-e2e';
-import { appProcesses, type AppProcesses } from './support/app-processes';
+import { appProcesses, drainOutbox, type AppProcesses } from './support/app-processes';
 import { buildApp, processCpuSeconds } from './support/child';
 import { runWithCleanup } from './support/cleanup';
 import { sleep } from './support/poll';
@@ -240,19 +240,6 @@ async function publishLags(pool: Pool): Promise<{ lags: number[]; unpublished: n
   };
 }
 
-/** ms until no outbox row is left to do, or NaN after DRAIN_TIMEOUT_MS (reported, not thrown). */
-async function drain(pool: Pool): Promise<number> {
-  const started = Date.now();
-  while (!stopping && Date.now() - started < DRAIN_TIMEOUT_MS) {
-    const result = await pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM "OutboxMessage" WHERE status IN ('PENDING', 'ENQUEUED')`,
-    );
-    if (Number(result.rows[0]?.n) === 0) return Date.now() - started;
-    await sleep(500);
-  }
-  return Number.NaN;
-}
-
 async function measure(options: Options, app: ReturnType<typeof appProcesses>): Promise<number> {
   const log = (message: string) => console.error(message);
   const date = new Date().toISOString();
@@ -299,7 +286,7 @@ async function measure(options: Options, app: ReturnType<typeof appProcesses>): 
   const cpu = tracked.map((p, i) => ((processCpuSeconds(p.pid) - cpuBefore[i]!) / elapsed) * 100);
   const loadAfter = loadAverage();
   log('Waiting for the workers to drain the outbox ...');
-  const drainMs = await drain(w.pool);
+  const drainMs = await drainOutbox(w.pool, DRAIN_TIMEOUT_MS, () => stopping);
   await sleep(500);
   stopWatching();
 

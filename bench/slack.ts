@@ -33,7 +33,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import { callsByMethod } from './support/app';
-import { appProcesses, type AppProcesses } from './support/app-processes';
+import { appProcesses, drainOutbox, type AppProcesses } from './support/app-processes';
 import { buildApp, processCpuSeconds } from './support/child';
 import { runWithCleanup } from './support/cleanup';
 import { sendDeclare, sendUpdate } from './support/submissions';
@@ -491,19 +491,6 @@ function report(r: RunResult): string {
 /** How late a timer ran, in ms, from a monitorEventLoopDelay value (ns, interval included). */
 const lateBy = (ns: number) => Math.max(0, ns / 1e6 - EVENT_LOOP_RESOLUTION_MS);
 
-/** Waits until no outbox row is pending or enqueued; ms waited, or NaN after DRAIN_TIMEOUT_MS. */
-async function drainOutbox(pool: Pool): Promise<number> {
-  const started = Date.now();
-  while (!stopping && Date.now() - started < DRAIN_TIMEOUT_MS) {
-    const result = await pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM "OutboxMessage" WHERE status IN ('PENDING', 'ENQUEUED')`,
-    );
-    if (Number(result.rows[0]?.n) === 0) return Date.now() - started;
-    await sleep(100);
-  }
-  return Number.NaN;
-}
-
 const PROBLEM_LINE = /"level":(40|50|60)\b/;
 
 async function measure(options: Options, app: ReturnType<typeof startWorld>): Promise<number> {
@@ -554,7 +541,7 @@ async function measure(options: Options, app: ReturnType<typeof startWorld>): Pr
   if (stopping) return 130;
   const loadAfter = loadAverage();
   log('Waiting for the workers to drain the outbox ...');
-  const drainMs = await drainOutbox(w.pool);
+  const drainMs = await drainOutbox(w.pool, DRAIN_TIMEOUT_MS, () => stopping);
 
   // Warm-up declares are real incidents too: check them with the rest.
   const all: Tally = {

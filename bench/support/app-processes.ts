@@ -17,7 +17,7 @@ import { ANNOUNCEMENTS_CHANNEL } from '../../test/support/slack-e2e';
 import { TEST_BOT_TOKEN, TEST_SIGNING_SECRET } from '../../test/support/slack-requests';
 import { freePort, MAIN, startChild, stopChild, type Child } from './child';
 import { cleanupStep, deleteRedisKeys, once } from './cleanup';
-import { pollUntil } from './poll';
+import { pollUntil, sleep } from './poll';
 
 const READY_TIMEOUT_MS = 30_000;
 
@@ -141,4 +141,20 @@ export function appProcesses(options: AppProcessesOptions): {
   });
 
   return { start, cleanUp };
+}
+
+/**
+ * Waits until no outbox row is pending or enqueued: ms waited, or NaN once `timeoutMs` passed or
+ * the run is stopping (reported by the caller, not thrown).
+ */
+export async function drainOutbox(pool: Pool, timeoutMs: number, stopped: () => boolean): Promise<number> {
+  const started = Date.now();
+  while (!stopped() && Date.now() - started < timeoutMs) {
+    const result = await pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "OutboxMessage" WHERE status IN ('PENDING', 'ENQUEUED')`,
+    );
+    if (Number(result.rows[0]?.n) === 0) return Date.now() - started;
+    await sleep(250);
+  }
+  return Number.NaN;
 }
