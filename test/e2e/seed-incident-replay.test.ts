@@ -181,10 +181,11 @@ describe('replaying the seed incident through Slack', () => {
     ]);
 
     // The outbox: one status page publication per public update, plus the Slack work, all Slack work done.
+    // Rows written in one transaction can share a millisecond; their topics sort in the order written.
     const outbox = await waitFor(
       async () => {
         const rows = await world.db.query<{ topic: string; status: string }>(
-          'SELECT topic, status FROM "OutboxMessage" ORDER BY "createdAt"',
+          'SELECT topic, status FROM "OutboxMessage" ORDER BY "createdAt", topic',
         );
         return rows.filter((r) => r.topic.startsWith('slack.')).every((r) => r.status === 'DONE')
           ? rows
