@@ -122,6 +122,8 @@ type Kind = 'declare' | 'duplicate declare' | 'update';
 interface Sample {
   kind: Kind;
   ms: number;
+  /** When the request was sent, in ms from the start of the measured run (process.hrtime). */
+  sentAtMs: number;
   /** HTTP status, or 0 when the request failed without a response. */
   status: number;
   /** 2xx, but the body was `response_action: errors` (the modal would stay open with an error). */
@@ -153,23 +155,26 @@ function newTally(): Tally {
 }
 
 let declareCounter = 0;
+/** Start of the measured run; the warm-up's samples are sent before it (negative sentAtMs). */
+let runStarted = process.hrtime.bigint();
 
 const isOk = (sample: Sample) => sample.status >= 200 && sample.status < 300;
 
 async function timed(kind: Kind, tally: Tally, send: () => Promise<Response>): Promise<Sample> {
   const started = process.hrtime.bigint();
+  const sentAtMs = Number(started - runStarted) / 1e6;
   let sample: Sample;
   try {
     const response = await send();
     const body = await response.text();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const rejected = response.ok && body.includes('"response_action":"errors"');
-    sample = { kind, ms, status: response.status, rejected };
+    sample = { kind, ms, sentAtMs, status: response.status, rejected };
     if (!response.ok) sample.error = `HTTP ${response.status}: ${body.slice(0, 200)}`;
     if (rejected) tally.firstRejection ??= `${kind}: ${body.slice(0, 300)}`;
   } catch (error) {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    sample = { kind, ms, status: 0, rejected: false, error: (error as Error).message };
+    sample = { kind, ms, sentAtMs, status: 0, rejected: false, error: (error as Error).message };
   }
   if (sample.error) tally.firstError ??= `${kind}: ${sample.error}`;
   tally.samples.push(sample);
@@ -386,6 +391,24 @@ interface RunResult {
   problemLines: string[];
 }
 
+/** Whether the slow acks are the clients' simultaneous start or spread over the run. */
+function slowAcksLine(samples: Sample[]): string {
+  const slow = samples.filter((s) => s.ms >= TARGET_P99_MS);
+  const firstSecond = slow.filter((s) => s.sentAtMs < 1000).length;
+  const bySecond = new Map<number, number>();
+  for (const s of slow)
+    bySecond.set(Math.floor(s.sentAtMs / 1000), (bySecond.get(Math.floor(s.sentAtMs / 1000)) ?? 0) + 1);
+  const busiest = [...bySecond]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([second, n]) => `${second} s: ${n}`)
+    .join(', ');
+  return (
+    `Acks of ${TARGET_P99_MS} ms or more: ${slow.length}, of them sent in the run's first second: ${firstSecond}` +
+    (busiest ? ` (busiest seconds by sending time: ${busiest})` : '')
+  );
+}
+
 function report(r: RunResult): string {
   const { samples } = r.tally;
   const errors = samples.filter((s) => !isOk(s));
@@ -455,6 +478,7 @@ function report(r: RunResult): string {
     `Rejected (2xx with response_action errors): ${rejected.length}` +
       (r.tally.firstRejection ? ` (first: ${r.tally.firstRejection})` : ''),
     `Acks slower than Slack's ${SLACK_ACK_LIMIT_MS} ms: ${overSlackLimit}`,
+    slowAcksLine(samples),
     `Duplicates found: ${duplicates} (incidents ${v.incidents} for ${r.declareViewIds} unique declare view ids, warm-up included: ` +
       `${v.duplicateIncidents} duplicate, ${v.missingIncidents} missing, ${v.strayIncidents} unexpected; ` +
       `updates ${v.updates} for ${r.updateViewIds} update view ids: ${v.duplicateUpdates} duplicate, ${v.missingUpdates} missing; ` +
@@ -521,6 +545,7 @@ async function measure(options: Options, app: ReturnType<typeof startWorld>): Pr
   ];
   const cpuBefore = tracked.map((p) => processCpuSeconds(p.pid));
   const started = process.hrtime.bigint();
+  runStarted = started;
   const deadline = started + BigInt(options.seconds) * 1_000_000_000n;
   const progress = setInterval(() => {
     const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
