@@ -51,6 +51,31 @@ export class OutboxRelay {
     await this.offer(rows);
   }
 
+  /**
+   * Hands rows just stored (see queueSubmission) to their queues with one Redis call each and no
+   * database round trip: they stay PENDING, and the job id keeps a later offer by the sweep from
+   * adding them twice. This runs after every modal submission's ack. Best effort, like enqueueSoon.
+   */
+  offerStoredSoon(rows: { id: string; topic: OutboxTopic }[]): void {
+    const add = async () => {
+      for (const row of rows) {
+        const queue = this.deps.queueFor(row.topic);
+        if (queue)
+          await queue.add(
+            row.topic,
+            { outboxId: row.id },
+            { ...OUTBOX_JOB_OPTIONS, jobId: outboxJobId(row.id) },
+          );
+      }
+    };
+    add().catch((error: Error) =>
+      this.deps.logger.warn(
+        { err: error, event: 'outbox_enqueue_deferred' },
+        `Outbox rows wait for the relay: ${error.message}`,
+      ),
+    );
+  }
+
   /** Best effort: a failure here is repaired by the next sweep. */
   enqueueSoon(outboxIds: string[]): void {
     this.enqueue(outboxIds).catch((error: Error) =>

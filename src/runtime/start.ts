@@ -134,6 +134,7 @@ export async function startSitrep(
             logger,
             components: knownComponents(prisma),
             enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),
+            offerSubmission: (row) => jobs.relay.offerStoredSoon([row]),
             timelineReaction: config.timelineReaction,
             now:
               options.now ?? (options.reminderClock ? () => options.reminderClock!.now() : () => new Date()),

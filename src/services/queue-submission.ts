@@ -1,5 +1,12 @@
 import type { PrismaClient } from '../db/prisma';
-import { outboxIdFor, type OutboxDraft } from '../jobs/outbox-topics';
+import { outboxIdFor, type OutboxDraft, type OutboxTopic } from '../jobs/outbox-topics';
+
+/**
+ * How long the relay's sweep leaves a stored submission to the process that stored it. That process
+ * hands it to its queue right after the ack; the sweep only picks it up if that never happened (the
+ * process died, Redis was down), so the row needs no second write to say it was handed over.
+ */
+export const SUBMISSION_HANDOVER_MS = 10_000;
 
 /**
  * Stores a validated Slack submission as an outbox row, the one write made before the ack: a
@@ -12,11 +19,12 @@ export async function queueSubmission(
   prisma: PrismaClient,
   draft: OutboxDraft,
   key: string,
-): Promise<string> {
+): Promise<{ id: string; topic: OutboxTopic }> {
   const id = outboxIdFor(key);
   await prisma.$executeRaw`
-    INSERT INTO "OutboxMessage" (id, topic, "aggregateId", payload)
-    VALUES (${id}::uuid, ${draft.topic}, ${draft.aggregateId}, ${JSON.stringify(draft.payload)}::jsonb)
+    INSERT INTO "OutboxMessage" (id, topic, "aggregateId", payload, "availableAt")
+    VALUES (${id}::uuid, ${draft.topic}, ${draft.aggregateId}, ${JSON.stringify(draft.payload)}::jsonb,
+            now() + ${SUBMISSION_HANDOVER_MS} * interval '1 millisecond')
     ON CONFLICT (id) DO NOTHING`;
-  return id;
+  return { id, topic: draft.topic };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { PrismaClient } from '../db/prisma';
+import type { OutboxTopic } from '../jobs/outbox-topics';
 import type { KnownComponents } from './known-components';
 
 /** What Slack listeners need: validate, call a service, reply. */
@@ -9,6 +10,8 @@ export interface ListenerDeps {
   components: KnownComponents;
   /** Hands committed outbox rows to the queue right away (the relay's sweep is the safety net). */
   enqueueOutbox: (outboxIds: string[]) => void;
+  /** Hands a submission stored by queueSubmission to its queue, without touching its row again. */
+  offerSubmission: (row: { id: string; topic: OutboxTopic }) => void;
   /** Reaction that adds a message to the timeline, without colons (e.g. `pushpin`). */
   timelineReaction: string;
   now: () => Date;

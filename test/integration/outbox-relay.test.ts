@@ -4,6 +4,8 @@ import { migrateDatabase } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
 import { OUTBOX_JOB_OPTIONS, OutboxRelay, outboxJobId } from '../../src/jobs/outbox-relay';
+import { outboxDraft } from '../../src/jobs/outbox-topics';
+import { queueSubmission, SUBMISSION_HANDOVER_MS } from '../../src/services/queue-submission';
 import { captureLogs } from '../support/log-capture';
 import {
   createTestDatabase,
@@ -88,5 +90,65 @@ describe('OutboxRelay sweep (real PostgreSQL and Redis)', () => {
       status: 'ENQUEUED',
     });
     expect(await queue.getJob(outboxJobId(lost.id))).toBeDefined();
+  });
+
+  describe('stored submissions', () => {
+    const submission = (viewId: string) =>
+      outboxDraft('incident.declare_requested', `view:${viewId}`, {
+        v: 1,
+        viewId,
+        userId: 'U1',
+        at: new Date().toISOString(),
+        submission: {
+          title: 'Checkout fails',
+          severity: 'SEV2',
+          summary: '',
+          componentIds: [],
+          leadId: 'U1',
+          isPrivate: false,
+        },
+      });
+    const relayFor = (topics: ['incident.declare_requested']) =>
+      new OutboxRelay({ prisma, logger: captureLogs().logger, topics, queueFor: () => queue });
+    const waitForJob = async (id: string) => {
+      for (let i = 0; i < 100; i++) {
+        const job = await queue.getJob(outboxJobId(id));
+        if (job) return job;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return undefined;
+    };
+
+    it('offers a stored submission to its queue without writing its row again; the sweep leaves it alone meanwhile', async () => {
+      const relay = relayFor(['incident.declare_requested']);
+      const stored = await queueSubmission(prisma, submission('V-offered'), 'declare:V-offered');
+      relay.offerStoredSoon([stored]);
+      expect(await waitForJob(stored.id)).toBeDefined();
+      await relay.sweep();
+      const row = await prisma.outboxMessage.findUniqueOrThrow({ where: { id: stored.id } });
+      expect(row.status).toBe('PENDING');
+      expect(row.availableAt.getTime() - row.createdAt.getTime()).toBeGreaterThanOrEqual(
+        SUBMISSION_HANDOVER_MS - 1,
+      );
+      // A repeated delivery stores nothing and offers the same job again: still one job.
+      const again = await queueSubmission(prisma, submission('V-offered'), 'declare:V-offered');
+      relay.offerStoredSoon([again]);
+      expect(again.id).toBe(stored.id);
+      expect(await prisma.outboxMessage.count({ where: { id: stored.id } })).toBe(1);
+      const jobs = await queue.getJobs(['waiting', 'delayed', 'active']);
+      expect(jobs.filter((job) => job.id === outboxJobId(stored.id))).toHaveLength(1);
+    });
+
+    it('hands a submission that was never offered (its process died after the insert) to the queue once the handover time is over', async () => {
+      const relay = relayFor(['incident.declare_requested']);
+      const stored = await queueSubmission(prisma, submission('V-orphan'), 'declare:V-orphan');
+      await relay.sweep();
+      expect(await queue.getJob(outboxJobId(stored.id))).toBeUndefined();
+      await relay.sweep(new Date(Date.now() + SUBMISSION_HANDOVER_MS + 1000));
+      expect(await queue.getJob(outboxJobId(stored.id))).toBeDefined();
+      expect(await prisma.outboxMessage.findUniqueOrThrow({ where: { id: stored.id } })).toMatchObject({
+        status: 'ENQUEUED',
+      });
+    });
   });
 });

@@ -24,7 +24,7 @@ export function registerDeclareView(app: App, deps: ListenerDeps): void {
       return;
     }
     // One insert before the ack (durable, so nothing is lost); a job declares the incident.
-    const outboxId = await queueSubmission(
+    const stored = await queueSubmission(
       deps.prisma,
       outboxDraft('incident.declare_requested', `view:${view.id}`, {
         v: 1,
@@ -36,6 +36,6 @@ export function registerDeclareView(app: App, deps: ListenerDeps): void {
       `declare:${view.id}`,
     );
     await ack();
-    deps.enqueueOutbox([outboxId]);
+    deps.offerSubmission(stored);
   });
 }

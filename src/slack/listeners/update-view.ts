@@ -59,7 +59,7 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
       await stageError(`${decision.error}${changed}`);
       return;
     }
-    const outboxId = await queueSubmission(
+    const stored = await queueSubmission(
       deps.prisma,
       outboxDraft('incident.update_requested', incident.id, {
         v: 1,
@@ -74,6 +74,6 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
       submissionKey,
     );
     await ack();
-    deps.enqueueOutbox([outboxId]);
+    deps.offerSubmission(stored);
   });
 }
