@@ -131,6 +131,7 @@ export async function startSitrep(
           logger,
           listeners: {
             prisma,
+            pool,
             logger,
             components: knownComponents(prisma),
             enqueueOutbox: (ids) => jobs.relay.enqueueSoon(ids),

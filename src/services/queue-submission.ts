@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../db/prisma';
+import type { Pool } from 'pg';
 import { outboxIdFor, type OutboxDraft, type OutboxTopic } from '../jobs/outbox-topics';
 
 /**
@@ -13,18 +13,20 @@ export const SUBMISSION_HANDOVER_MS = 10_000;
  * single insert keeps the ack fast under load, and once it is committed the submission cannot be
  * lost, whatever happens to this process. A job carries it out. `key` identifies the submission
  * (its view id), so a repeated delivery inserts nothing and the same job id is offered again.
- * Raw SQL: on this path Prisma's query building cost more CPU than the insert itself.
+ * Straight to pg, not through Prisma: on this path Prisma's client cost more CPU than the insert
+ * itself (about half a millisecond per request, measured with a CPU profile of the web process).
  */
 export async function queueSubmission(
-  prisma: PrismaClient,
+  pool: Pick<Pool, 'query'>,
   draft: OutboxDraft,
   key: string,
 ): Promise<{ id: string; topic: OutboxTopic }> {
   const id = outboxIdFor(key);
-  await prisma.$executeRaw`
-    INSERT INTO "OutboxMessage" (id, topic, "aggregateId", payload, "availableAt")
-    VALUES (${id}::uuid, ${draft.topic}, ${draft.aggregateId}, ${JSON.stringify(draft.payload)}::jsonb,
-            now() + ${SUBMISSION_HANDOVER_MS} * interval '1 millisecond')
-    ON CONFLICT (id) DO NOTHING`;
+  await pool.query(
+    `INSERT INTO "OutboxMessage" (id, topic, "aggregateId", payload, "availableAt")
+     VALUES ($1::uuid, $2, $3, $4::jsonb, now() + $5 * interval '1 millisecond')
+     ON CONFLICT (id) DO NOTHING`,
+    [id, draft.topic, draft.aggregateId, JSON.stringify(draft.payload), SUBMISSION_HANDOVER_MS],
+  );
   return { id, topic: draft.topic };
 }

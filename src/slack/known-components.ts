@@ -10,11 +10,16 @@ const FRESH_FOR_MS = 10_000;
 export function knownComponents(prisma: PrismaClient, now: () => number = Date.now) {
   let ids: Set<string> | undefined;
   let loadedAt = Number.NEGATIVE_INFINITY;
-  const load = async () => {
-    ids = new Set((await prisma.component.findMany({ select: { id: true } })).map((c) => c.id));
-    loadedAt = now();
-    return ids;
-  };
+  let loading: Promise<Set<string>> | undefined;
+  // One query however many submissions find the cache stale at once (a burst of declarations).
+  const load = () =>
+    (loading ??= (async () => {
+      ids = new Set((await prisma.component.findMany({ select: { id: true } })).map((c) => c.id));
+      loadedAt = now();
+      return ids;
+    })().finally(() => {
+      loading = undefined;
+    }));
   return {
     /** Resolves to the known ids, making sure every one of `wanted` is checked against the database. */
     async idsCovering(wanted: string[]): Promise<Set<string>> {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Pool } from 'pg';
 import type { PrismaClient } from '../db/prisma';
 import type { OutboxTopic } from '../jobs/outbox-topics';
 import type { KnownComponents } from './known-components';
@@ -6,6 +7,8 @@ import type { KnownComponents } from './known-components';
 /** What Slack listeners need: validate, call a service, reply. */
 export interface ListenerDeps {
   prisma: PrismaClient;
+  /** Prisma's own pool, for the one insert made before a modal submission's ack (queueSubmission). */
+  pool: Pick<Pool, 'query'>;
   logger: Logger;
   components: KnownComponents;
   /** Hands committed outbox rows to the queue right away (the relay's sweep is the safety net). */

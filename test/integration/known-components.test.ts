@@ -39,4 +39,21 @@ describe('knownComponents (real PostgreSQL)', () => {
     expect((await known.idsCovering([])).has(first.id)).toBe(false);
     expect((await known.idsCovering(['00000000-0000-4000-8000-000000000000'])).size).toBe(1);
   });
+
+  it('asks the database once when many submissions find the cache stale at the same moment', async () => {
+    const component = await prisma.component.create({ data: { name: 'Prod 3' } });
+    let queries = 0;
+    const counting = {
+      component: {
+        findMany: (args: Parameters<PrismaClient['component']['findMany']>[0]) => {
+          queries += 1;
+          return prisma.component.findMany(args);
+        },
+      },
+    } as unknown as PrismaClient;
+    const known = knownComponents(counting, () => 0);
+    const answers = await Promise.all(Array.from({ length: 50 }, () => known.idsCovering([component.id])));
+    expect(answers.every((ids) => ids.has(component.id))).toBe(true);
+    expect(queries).toBe(1);
+  });
 });

@@ -121,7 +121,7 @@ describe('OutboxRelay sweep (real PostgreSQL and Redis)', () => {
 
     it('offers a stored submission to its queue without writing its row again; the sweep leaves it alone meanwhile', async () => {
       const relay = relayFor(['incident.declare_requested']);
-      const stored = await queueSubmission(prisma, submission('V-offered'), 'declare:V-offered');
+      const stored = await queueSubmission(pool, submission('V-offered'), 'declare:V-offered');
       relay.offerStoredSoon([stored]);
       expect(await waitForJob(stored.id)).toBeDefined();
       await relay.sweep();
@@ -131,7 +131,7 @@ describe('OutboxRelay sweep (real PostgreSQL and Redis)', () => {
         SUBMISSION_HANDOVER_MS - 1,
       );
       // A repeated delivery stores nothing and offers the same job again: still one job.
-      const again = await queueSubmission(prisma, submission('V-offered'), 'declare:V-offered');
+      const again = await queueSubmission(pool, submission('V-offered'), 'declare:V-offered');
       relay.offerStoredSoon([again]);
       expect(again.id).toBe(stored.id);
       expect(await prisma.outboxMessage.count({ where: { id: stored.id } })).toBe(1);
@@ -141,7 +141,7 @@ describe('OutboxRelay sweep (real PostgreSQL and Redis)', () => {
 
     it('hands a submission that was never offered (its process died after the insert) to the queue once the handover time is over', async () => {
       const relay = relayFor(['incident.declare_requested']);
-      const stored = await queueSubmission(prisma, submission('V-orphan'), 'declare:V-orphan');
+      const stored = await queueSubmission(pool, submission('V-orphan'), 'declare:V-orphan');
       await relay.sweep();
       expect(await queue.getJob(outboxJobId(stored.id))).toBeUndefined();
       await relay.sweep(new Date(Date.now() + SUBMISSION_HANDOVER_MS + 1000));

@@ -25,7 +25,7 @@ export function registerDeclareView(app: App, deps: ListenerDeps): void {
     }
     // One insert before the ack (durable, so nothing is lost); a job declares the incident.
     const stored = await queueSubmission(
-      deps.prisma,
+      deps.pool,
       outboxDraft('incident.declare_requested', `view:${view.id}`, {
         v: 1,
         viewId: view.id,

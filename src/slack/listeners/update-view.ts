@@ -60,7 +60,7 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
       return;
     }
     const stored = await queueSubmission(
-      deps.prisma,
+      deps.pool,
       outboxDraft('incident.update_requested', incident.id, {
         v: 1,
         viewId: view.id,
