@@ -22,7 +22,13 @@ export function rolesOf(
   return Object.fromEntries(roles.filter((r) => known.has(r.role)).map((r) => [r.role, r.userId]));
 }
 
-export function snapshotOf(incident: Incident & { roles: IncidentRole[] }): IncidentSnapshot {
+/** What the domain's decisions need of a stored incident. */
+export type SnapshotSource = Pick<
+  Incident,
+  'status' | 'severity' | 'isPrivate' | 'declaredAt' | 'identifiedAt' | 'monitoringAt' | 'resolvedAt'
+> & { roles: Pick<IncidentRole, 'role' | 'userId'>[] };
+
+export function snapshotOf(incident: SnapshotSource): IncidentSnapshot {
   return {
     stage: stageOf(incident.status),
     severity: incident.severity as Severity,

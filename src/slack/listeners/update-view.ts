@@ -3,6 +3,7 @@ import { incidentKey, snapshotOf, stageOf } from '../../db/incident-mapping';
 import { decide } from '../../domain/incident';
 import { STAGE_LABELS } from '../../domain/stages';
 import { outboxDraft, outboxIdFor } from '../../jobs/outbox-topics';
+import { loadIncidentForSubmission } from '../../services/load-incident-for-submission';
 import { queueSubmission } from '../../services/queue-submission';
 import { INPUT_IDS, VIEW_IDS } from '../ids';
 import type { ListenerDeps } from '../listener-deps';
@@ -14,22 +15,14 @@ export function registerUpdateView(app: App, deps: ListenerDeps): void {
       ack({ response_action: 'errors', errors: { [INPUT_IDS.stage.block]: message } });
     const metadata = parseMetadata(updateMetadataSchema, view.private_metadata);
     const state = viewStateSchema.safeParse(view.state.values);
-    const incident = metadata
-      ? await deps.prisma.incident.findUnique({
-          where: { id: metadata.incidentId },
-          include: { components: true, roles: true },
-        })
-      : null;
+    const incident = metadata ? await loadIncidentForSubmission(deps.pool, metadata.incidentId) : undefined;
     if (!metadata || !state.success || !incident) {
       await stageError(
         'This form is out of date or damaged. Close it and open a new one with /incident update.',
       );
       return;
     }
-    const submission = parseUpdateSubmission(
-      state.data,
-      new Set(incident.components.map((c) => c.componentId)),
-    );
+    const submission = parseUpdateSubmission(state.data, new Set(incident.componentIds));
     if (!submission.ok) {
       await ack({ response_action: 'errors', errors: submission.errors });
       return;
