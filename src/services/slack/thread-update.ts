@@ -6,7 +6,7 @@ import { postOnce } from './post-once';
 import {
   ChannelNotReadyError,
   shownOf,
-  waitForEarlierSlackWork,
+  waitForAnnouncement,
   type SlackSyncDeps,
   type SyncAttempt,
 } from './sync-incident-to-slack';
@@ -37,9 +37,9 @@ export async function threadUpdate(
   const pendingMark = `pending:${updateId}`;
   const own = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
   if (own.announcementReplyTs && own.announcementReplyTs !== pendingMark) return;
-  // The announcement is made by the declaration's job: wait for it before loading the incident,
-  // or the load could predate the announcement's ts.
-  await waitForEarlierSlackWork(prisma, incidentId);
+  // The announcement has its own job: wait for it before loading the incident, or the load could
+  // predate the announcement's ts and the reply would be skipped.
+  await waitForAnnouncement(prisma, incidentId);
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const { announcementChannelId: channel, announcementTs: threadTs } = incident;
   if (incident.isPrivate || !channel || !threadTs) return;
