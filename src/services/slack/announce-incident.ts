@@ -9,13 +9,14 @@ import {
   type SyncAttempt,
 } from './sync-incident-to-slack';
 
+/** Posts in the turn the caller took: a post refused with not_in_channel used none of it. */
 async function postAnnouncement(deps: SlackSyncDeps, post: PostOnce): Promise<string> {
   try {
-    return await postOnce(deps.slack, post, deps.pacer);
+    return await postOnce(deps.slack, post);
   } catch (error) {
     if (slackErrorCode(error) !== 'not_in_channel') throw error;
     await deps.slack.conversations.join({ channel: post.channel });
-    return postOnce(deps.slack, post, deps.pacer);
+    return postOnce(deps.slack, post);
   }
 }
 
@@ -35,6 +36,10 @@ export async function announceIncident(
   // declaration row run by an older worker mid-deploy, which announces by itself: its
   // announcementTs is recorded before its row is done, and is seen below.
   await waitForDeclaration(deps.prisma, incidentId);
+  // The turn first: under load this job mostly waits for it, and a look that finds the channel
+  // busy should cost no more than that. A turn taken for an incident announced already is wasted,
+  // which only a re-run does.
+  await deps.pacer?.take(channel);
   const { incident, view } = await loadIncidentView(deps.prisma, incidentId, deps.pageUrl);
   if (incident.isPrivate) return;
   const render = (shown: typeof view) => renderAnnouncement(shown, incident.declaredById);
