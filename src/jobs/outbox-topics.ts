@@ -18,7 +18,17 @@ const submissionBase = {
  * during a rolling deploy, so payloads are versioned and only ever gain optional fields.
  */
 export const OUTBOX_PAYLOADS = {
-  'slack.incident_declared': z.object({ v: z.literal(1), incidentId: z.uuid() }),
+  'slack.incident_declared': z.object({
+    v: z.literal(1),
+    incidentId: z.uuid(),
+    /**
+     * True when the same transaction decided the announcement (and wrote its own row when one was
+     * due); rows written before announcements had their own job lack it and queue the row themselves.
+     */
+    announcedSeparately: z.literal(true).optional(),
+  }),
+  /** The post in the shared announcements channel, apart from the declaration so its turn there never holds up the incident channel. */
+  'slack.incident_announced': z.object({ v: z.literal(1), incidentId: z.uuid() }),
   'slack.update_posted': z.object({ v: z.literal(1), incidentId: z.uuid(), updateId: z.uuid() }),
   'slack.change_announced': z.object({ v: z.literal(1), incidentId: z.uuid(), timelineEventId: z.uuid() }),
   /** The update's reply under the announcement; separate so a busy announcements channel never holds up the incident channel. */
@@ -88,6 +98,19 @@ export function outboxDraft<T extends OutboxTopic>(
   payload: OutboxPayload<T>,
 ): OutboxDraft<T> {
   return { topic, aggregateId, payload };
+}
+
+/**
+ * An incident's announcement row. Its id is fixed, so the declaration's transaction and a job
+ * repairing an older declaration (see openDeclaredIncident) never queue two.
+ */
+export function announcementDraft(
+  incidentId: string,
+): OutboxDraft<'slack.incident_announced'> & { id: string } {
+  return {
+    id: outboxIdFor(`announcement:${incidentId}`),
+    ...outboxDraft('slack.incident_announced', incidentId, { v: 1, incidentId }),
+  };
 }
 
 /**

@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const QUEUE_NAMES = {
   maintenance: 'maintenance',
   slack: 'slack-effects',
-  /** Announcement-thread replies: their waits for the shared channel's turn never hold up channel posts. */
+  /**
+   * Work in the shared announcements channel (the announcement, its thread replies): waits for that
+   * channel's turn never hold up incident-channel work. Named before announcements moved here.
+   */
   slackThreads: 'slack-threads',
   statuspage: 'statuspage',
   /** Separate: Statuspage's one request a second must not hold up our own page. */

@@ -1,6 +1,7 @@
+import { announceIncident } from '../services/slack/announce-incident';
 import {
-  announceDeclaredIncident,
   announceIncidentChange,
+  openDeclaredIncident,
   publishUpdateToSlack,
   type SlackSyncDeps,
 } from '../services/slack/sync-incident-to-slack';
@@ -10,6 +11,7 @@ import type { OutboxHandler } from './outbox-worker';
 
 export const SLACK_TOPICS = [
   'slack.incident_declared',
+  'slack.incident_announced',
   'slack.update_posted',
   'slack.change_announced',
   'slack.update_threaded',
@@ -17,12 +19,12 @@ export const SLACK_TOPICS = [
 
 export function slackHandlers(deps: SlackSyncDeps): Record<(typeof SLACK_TOPICS)[number], OutboxHandler> {
   return {
-    'slack.incident_declared': (payload, attempt) =>
-      announceDeclaredIncident(
-        deps,
-        OUTBOX_PAYLOADS['slack.incident_declared'].parse(payload).incidentId,
-        attempt,
-      ),
+    'slack.incident_declared': (payload, attempt) => {
+      const { incidentId, announcedSeparately } = OUTBOX_PAYLOADS['slack.incident_declared'].parse(payload);
+      return openDeclaredIncident(deps, incidentId, attempt, { queueAnnouncement: !announcedSeparately });
+    },
+    'slack.incident_announced': (payload, attempt) =>
+      announceIncident(deps, OUTBOX_PAYLOADS['slack.incident_announced'].parse(payload).incidentId, attempt),
     'slack.update_posted': (payload, attempt) => {
       const { incidentId, updateId } = OUTBOX_PAYLOADS['slack.update_posted'].parse(payload);
       return publishUpdateToSlack(deps, incidentId, updateId, attempt);

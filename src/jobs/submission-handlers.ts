@@ -18,6 +18,8 @@ export interface SubmissionDeps {
   prisma: PrismaClient;
   slack: WebClient;
   logger: Logger;
+  /** An announcements channel is configured: public declarations queue their announcement. */
+  announce?: boolean;
   /** Hands the outbox rows a submission produced to their queues at once. */
   enqueue: (outboxIds: string[]) => void;
 }
@@ -31,6 +33,7 @@ export function submissionHandlers(deps: SubmissionDeps): Record<SubmissionTopic
         declaredById: request.userId,
         idempotencyKey: `view:${request.viewId}`,
         at: new Date(request.at),
+        announce: deps.announce ?? false,
       });
       deps.enqueue(result.outboxIds);
       deps.logger.info(

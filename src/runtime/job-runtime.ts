@@ -45,6 +45,15 @@ type QueueName = (typeof QUEUE_NAMES)[Exclude<
   'maintenance' | 'nudges' | 'reminders'
 >];
 
+/**
+ * Work in the shared announcements channel: its own queue, so jobs waiting for that channel's turn
+ * never hold up work in incident channels.
+ */
+const ANNOUNCEMENTS_CHANNEL_TOPICS: readonly OutboxTopic[] = [
+  'slack.incident_announced',
+  'slack.update_threaded',
+];
+
 /** Which queue carries each outbox topic; a topic whose feature is not configured has none. */
 function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
   return {
@@ -52,7 +61,7 @@ function topicQueues(config: Config): Partial<Record<OutboxTopic, QueueName>> {
       ? Object.fromEntries(
           SLACK_TOPICS.map((topic) => [
             topic,
-            topic === 'slack.update_threaded' ? QUEUE_NAMES.slackThreads : QUEUE_NAMES.slack,
+            ANNOUNCEMENTS_CHANNEL_TOPICS.includes(topic) ? QUEUE_NAMES.slackThreads : QUEUE_NAMES.slack,
           ]),
         )
       : {}),
@@ -172,6 +181,7 @@ export function createJobRuntime(deps: {
           handlers: submissionHandlers({
             prisma,
             slack,
+            announce: Boolean(config.slack.announcementsChannel),
             logger,
             enqueue: (outboxIds) => relay.enqueueSoon(outboxIds),
           }),

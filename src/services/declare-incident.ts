@@ -2,7 +2,7 @@ import type { PrismaClient } from '../db/prisma';
 import { DEFAULT_STAGE_MESSAGES } from '../domain/incident';
 import type { Severity } from '../domain/severity';
 import type { Incident } from '../generated/prisma/client';
-import { outboxDraft, type OutboxDraft } from '../jobs/outbox-topics';
+import { announcementDraft, outboxDraft, type OutboxDraft } from '../jobs/outbox-topics';
 import { isUniqueViolation } from './errors';
 
 /** Components picked at declaration start as a partial outage; updates refine it. */
@@ -19,6 +19,8 @@ export interface DeclareIncidentInput {
   /** The Slack view id of the submitted modal: a repeated delivery declares nothing new. */
   idempotencyKey: string;
   at: Date;
+  /** An announcements channel is configured: a public incident queues its announcement there. */
+  announce?: boolean;
 }
 
 export interface DeclareIncidentResult {
@@ -83,8 +85,15 @@ export async function declareIncident(
           occurredAt: input.at,
         },
       });
-      const drafts: OutboxDraft[] = [
-        outboxDraft('slack.incident_declared', incident.id, { v: 1, incidentId: incident.id }),
+      // The announcement is its own row, written here so it exists exactly once from the start and
+      // thread replies can wait for it; its job waits for the declaration's (it links the channel).
+      const drafts: (OutboxDraft & { id?: string })[] = [
+        ...(input.announce && !input.isPrivate ? [announcementDraft(incident.id)] : []),
+        outboxDraft('slack.incident_declared', incident.id, {
+          v: 1,
+          incidentId: incident.id,
+          announcedSeparately: true,
+        }),
       ];
       if (!input.isPrivate) {
         drafts.push(

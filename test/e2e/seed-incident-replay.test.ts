@@ -195,8 +195,10 @@ describe('replaying the seed incident through Slack', () => {
       'Slack outbox rows done',
     );
     // The two modal submissions were stored before their acks and carried out by jobs.
+    // The announcement has its own row (its own job), written first in the declaration's transaction.
     expect(outbox.map((r) => r.topic)).toEqual([
       'incident.declare_requested',
+      'slack.incident_announced',
       'slack.incident_declared',
       'statuspage.publish',
       'slack.update_posted',

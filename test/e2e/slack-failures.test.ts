@@ -114,7 +114,7 @@ describe('Slack failures and bad requests', () => {
     expect(world.fake.callsTo('conversations.replies')).toHaveLength(0);
   });
 
-  it('invites once while a declaration waits for the announcements channel’s turn', async () => {
+  it('finishes a declaration while the announcements channel is busy: invites and pins once', async () => {
     const redis = new Redis(REDIS_URL);
     await redis.set(
       `${world.app.config.redisPrefix}:slack-pace:${ANNOUNCEMENTS_CHANNEL}`,
@@ -130,12 +130,14 @@ describe('Slack failures and bad requests', () => {
       15000,
       'declared job done',
     );
+    // The announcement is its own job: it is still waiting for the channel's turn.
+    expect((await outboxOf(incident.id, 'slack.incident_announced'))[0]?.status).not.toBe('DONE');
     await world.calls('chat.postMessage', 1, (a) => a.channel === ANNOUNCEMENTS_CHANNEL);
-    // The job waited for the turn more than once; the declarer and the lead were invited once each.
     expect(world.fake.callsTo('conversations.invite').map((c) => c.args.users)).toEqual([
       'U0RESPONDER',
       'U0LEAD',
     ]);
+    expect(world.fake.callsTo('pins.add')).toHaveLength(1);
   });
 
   it('answers 401 to a bad signature and to a stale timestamp, and changes nothing', async () => {
@@ -207,7 +209,9 @@ describe('Slack failures and bad requests', () => {
       15000,
       'declared job done',
     );
+    // The rate-limited pin was tried again; the card and the invitations before it were not.
     expect(world.fake.callsTo('pins.add')).toHaveLength(2);
+    expect(world.fake.callsTo('conversations.invite')).toHaveLength(2);
     const cards = world.fake
       .callsTo('chat.postMessage')
       .filter(
@@ -240,8 +244,9 @@ describe('Slack failures and bad requests', () => {
       'SELECT "slackChannelId" FROM "Incident" WHERE id = $1',
       [incident.id],
     );
-    // The card refresh is the last step of posting an update; the post itself stays done.
-    world.fake.failNext('chat.update', 'channel_not_found');
+    // The card refresh is the last step of posting an update; the post itself stays done. Only the
+    // incident channel fails: the announcement's own job may be refreshing it at the same time.
+    world.fake.failNext('chat.update', 'channel_not_found', { channel: row!.slackChannelId });
     await sendSlashCommand(world.app.baseUrl, 'status identified', { channel_id: row!.slackChannelId });
     const [failed] = await waitFor(
       async () => {

@@ -149,6 +149,23 @@ describe('fake Slack Web API', () => {
     expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
   });
 
+  it('fails only the calls to one channel when told which', async () => {
+    fake.failNext('chat.postMessage', 'ratelimited', { channel: 'C0BUSY', times: 2 });
+    const limited = client(TOKEN, { rejectRateLimitedCalls: true });
+    await expect(limited.chat.postMessage({ channel: 'C0CALM', text: 'hi' })).resolves.toMatchObject({
+      ok: true,
+    });
+    for (const _ of [1, 2]) {
+      const error = (await limited.chat
+        .postMessage({ channel: 'C0BUSY', text: 'hi' })
+        .catch((e: unknown) => e)) as WebAPIRateLimitedError;
+      expect(error.code).toBe(ErrorCode.RateLimitedError);
+    }
+    await expect(limited.chat.postMessage({ channel: 'C0BUSY', text: 'hi' })).resolves.toMatchObject({
+      ok: true,
+    });
+  });
+
   it('fails the next N calls with a given Slack error', async () => {
     fake.failNext('users.info', 'fatal_error', { times: 2 });
     expect(await slackError(slack.users.info({ user: 'U123' }))).toBe('fatal_error');

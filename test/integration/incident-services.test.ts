@@ -2,6 +2,7 @@ import { migrateDatabase } from '../../src/db/migrate';
 import { createPool } from '../../src/db/pool';
 import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
 import { addTimelineMessage } from '../../src/services/add-timeline-message';
+import { outboxIdFor } from '../../src/jobs/outbox-topics';
 import { applyIncidentCommand } from '../../src/services/apply-incident-command';
 import { declareIncident, type DeclareIncidentInput } from '../../src/services/declare-incident';
 import { loadIncidentStats } from '../../src/services/incident-stats';
@@ -66,6 +67,28 @@ describe('incident services (real PostgreSQL)', () => {
       ['slack.incident_declared', 'PENDING'],
       ['statuspage.publish', 'PENDING'],
     ]);
+  });
+
+  it('queues the announcement in the same transaction, under its fixed id, for a public incident only', async () => {
+    const open = await declareIncident(prisma, declaration({ announce: true }));
+    const rows = await prisma.outboxMessage.findMany({ where: { id: { in: open.outboxIds } } });
+    expect(rows.map((o) => o.topic).sort()).toEqual([
+      'slack.incident_announced',
+      'slack.incident_declared',
+      'statuspage.publish',
+    ]);
+    expect(rows.find((o) => o.topic === 'slack.incident_announced')!.id).toBe(
+      outboxIdFor(`announcement:${open.incident.id}`),
+    );
+    // The declaration row says so: its job queues no second announcement.
+    expect(rows.find((o) => o.topic === 'slack.incident_declared')!.payload).toEqual({
+      v: 1,
+      incidentId: open.incident.id,
+      announcedSeparately: true,
+    });
+    const hidden = await declareIncident(prisma, declaration({ announce: true, isPrivate: true }));
+    const topics = await prisma.outboxMessage.findMany({ where: { id: { in: hidden.outboxIds } } });
+    expect(topics.map((o) => o.topic)).toEqual(['slack.incident_declared']);
   });
 
   it('declares once per form, even when the same submission arrives twice at the same moment', async () => {

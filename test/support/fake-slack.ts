@@ -45,6 +45,8 @@ export interface FailNextOptions {
   retryAfterSeconds?: number;
   /** How many consecutive calls fail; default 1. */
   times?: number;
+  /** Only calls with this `channel` argument fail (e.g. one busy channel); others go through. */
+  channel?: string;
 }
 
 /** A message as the fake stores it (Slack's shape) plus where it is and how often it was edited. */
@@ -119,6 +121,7 @@ interface Failure {
   status: number;
   retryAfterSeconds?: number;
   remaining: number;
+  channel?: string;
 }
 
 function fakeMessage(stored: StoredMessage): FakeMessage {
@@ -224,10 +227,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     const authError = tokenError(token, method);
     if (authError) return [200, { ok: false, error: authError }];
     const queue = failures.get(method);
-    const failure = queue?.[0];
+    const failure = queue?.find((f) => f.channel === undefined || f.channel === args.channel);
     if (queue && failure) {
       failure.remaining -= 1;
-      if (failure.remaining <= 0) queue.shift();
+      if (failure.remaining <= 0) queue.splice(queue.indexOf(failure), 1);
       const headers: Record<string, string> =
         failure.retryAfterSeconds !== undefined ? { 'retry-after': String(failure.retryAfterSeconds) } : {};
       return [failure.status, { ok: false, error: failure.error }, headers];
@@ -270,6 +273,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         status: opts.status ?? (ratelimited ? 429 : 200),
         retryAfterSeconds: opts.retryAfterSeconds ?? (ratelimited ? 1 : undefined),
         remaining: Math.max(1, opts.times ?? 1),
+        ...(opts.channel ? { channel: opts.channel } : {}),
       };
       failures.set(method, [...(failures.get(method) ?? []), failure]);
     },

@@ -12,7 +12,8 @@ import { loadIncidentView } from './load-incident-view';
 import { inviteToChannel, openIncidentChannel } from './open-incident-channel';
 import type { ChannelPacer } from './channel-pacer';
 import { postOnce } from './post-once';
-import { slackErrorCode, tolerating } from './slack-errors';
+import { tolerating } from './slack-errors';
+import { announcementDraft } from '../../jobs/outbox-topics';
 
 /**
  * The Slack side of an incident, carried out by jobs after the database change committed.
@@ -55,55 +56,75 @@ export class NoIncidentChannelError extends Error {
 /** Jobs that post in the incident channel after the declaration. */
 const ORDERED_POSTS = ['slack.update_posted', 'slack.change_announced'];
 
-/**
- * Later posts wait for the declaration's Slack work (channel, card, announcement) so they land in
- * the channel and in the announcement's thread. A post also waits for the incident's posts queued
- * before it: with several workers, or a retried job (Slack error, killed worker), a later update
- * would otherwise overtake an earlier one in the channel and the thread.
- * Called before the incident is loaded: loaded first, it could predate the announcement that the
- * declaration job records a moment later, and the thread reply would be skipped.
- */
-export async function waitForEarlierSlackWork(prisma: PrismaClient, incidentId: string, queuedAt?: Date) {
+/** Throws ChannelNotReadyError while the incident has an outbox row matching `earlier` still to run. */
+async function waitForRows(
+  prisma: PrismaClient,
+  incidentId: string,
+  earlier: { topic: string | { in: string[] }; createdAt?: { lt: Date } }[],
+): Promise<void> {
   const pending = await prisma.outboxMessage.count({
-    where: {
-      aggregateId: incidentId,
-      status: { in: ['PENDING', 'ENQUEUED'] },
-      OR: [
-        { topic: 'slack.incident_declared' },
-        ...(queuedAt ? [{ topic: { in: ORDERED_POSTS }, createdAt: { lt: queuedAt } }] : []),
-      ],
-    },
+    where: { aggregateId: incidentId, status: { in: ['PENDING', 'ENQUEUED'] }, OR: earlier },
   });
   if (pending > 0) throw new ChannelNotReadyError(`Incident ${incidentId}`);
 }
 
-function incidentChannelOf(incident: { slackChannelId: string | null }, key: string): string {
+/**
+ * Channel posts wait for the declaration's Slack work (channel, card), never for the announcement:
+ * the shared announcements channel's turn must not hold up the incident channel. A post also waits
+ * for the incident's posts queued before it: with several workers, or a retried job (Slack error,
+ * killed worker), a later update would otherwise overtake an earlier one in the channel.
+ * Called before the incident is loaded, so the load sees the channel the declaration recorded.
+ */
+export async function waitForEarlierSlackWork(prisma: PrismaClient, incidentId: string, queuedAt?: Date) {
+  await waitForRows(prisma, incidentId, [
+    { topic: 'slack.incident_declared' },
+    ...(queuedAt ? [{ topic: { in: ORDERED_POSTS }, createdAt: { lt: queuedAt } }] : []),
+  ]);
+}
+
+/**
+ * Thread replies wait for the announcement they reply under. The declaration counts too: a
+ * declaration row written before announcements had their own row queues the announcement's row
+ * from its job (see openDeclaredIncident), so until it is done the announcement may be still to come.
+ * Called before the incident is loaded: loaded first, it could predate the announcement's ts and the
+ * reply would be skipped.
+ */
+export async function waitForAnnouncement(prisma: PrismaClient, incidentId: string) {
+  await waitForRows(prisma, incidentId, [
+    { topic: { in: ['slack.incident_declared', 'slack.incident_announced'] } },
+  ]);
+}
+
+/** The announcement links to the incident channel, so it waits for the declaration's work. */
+export async function waitForDeclaration(prisma: PrismaClient, incidentId: string) {
+  await waitForRows(prisma, incidentId, [{ topic: 'slack.incident_declared' }]);
+}
+
+export function incidentChannelOf(incident: { slackChannelId: string | null }, key: string): string {
   if (!incident.slackChannelId) throw new NoIncidentChannelError(key);
   return incident.slackChannelId;
 }
 
-async function postAnnouncement(deps: SlackSyncDeps, post: Parameters<typeof postOnce>[1]): Promise<string> {
-  try {
-    return await postOnce(deps.slack, post, deps.pacer);
-  } catch (error) {
-    if (slackErrorCode(error) !== 'not_in_channel') throw error;
-    await deps.slack.conversations.join({ channel: post.channel });
-    return postOnce(deps.slack, post, deps.pacer);
-  }
-}
-
-export async function announceDeclaredIncident(
+/**
+ * The declaration's Slack work in the incident channel: channel, invitations, card, pin. The
+ * announcement is its own job (announce-incident.ts) on the queue of the announcements channel,
+ * so waiting for that shared channel's turn never re-runs these steps nor holds up channel posts.
+ * `queueAnnouncement`: the row was written before announcements had their own row (no
+ * `announcedSeparately`), so this job queues it.
+ */
+export async function openDeclaredIncident(
   deps: SlackSyncDeps,
   incidentId: string,
   attempt: SyncAttempt = FIRST_ATTEMPT,
+  options: { queueAnnouncement?: boolean } = {},
 ): Promise<void> {
   const { prisma, slack } = deps;
-  const before = await loadIncidentView(prisma, incidentId, deps.pageUrl);
-  const channelId = await openIncidentChannel(prisma, slack, before.incident);
-  const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
+  const { incident, view: loaded } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
+  const channelId = await openIncidentChannel(prisma, slack, incident);
+  const view = { ...loaded, channelId };
   // An earlier start got past the card (invitations come before it) and then only waited, e.g. for
-  // the announcements channel's turn: its invitations are done. Anything else repeats them.
-  const resumedAfterWait = Boolean(before.incident.summaryMessageTs) && !attempt.mayHavePosted;
+  // the channel's turn or a rate-limited pin: its invitations are done. Anything else repeats them.
+  const resumedAfterWait = Boolean(incident.summaryMessageTs) && !attempt.mayHavePosted;
   if (!resumedAfterWait)
     await inviteToChannel(slack, channelId, [incident.declaredById, ...Object.values(view.roles)]);
 
@@ -121,25 +142,25 @@ export async function announceDeclaredIncident(
     );
     await prisma.incident.update({ where: { id: incident.id }, data: { summaryMessageTs: cardTs } });
   }
-  // Pinned on every attempt: a retry after a failed or rate-limited pin must still pin, and Slack
-  // says already_pinned when an earlier attempt got there.
-  await tolerating(() => slack.pins.add({ channel: channelId, timestamp: cardTs }), ['already_pinned']);
-  if (!incident.isPrivate && deps.announcementsChannel && !incident.announcementTs) {
-    const announcementTs = await postAnnouncement(deps, {
-      channel: deps.announcementsChannel,
-      key: `announcement:${incident.id}`,
-      message: renderAnnouncement(view, incident.declaredById),
-      mayHavePosted: attempt.mayHavePosted,
-    });
-    await prisma.incident.update({
-      where: { id: incident.id },
-      data: { announcementChannelId: deps.announcementsChannel, announcementTs },
-    });
+  // Pinned until recorded as pinned: a retry after a failed or rate-limited pin still pins, and
+  // Slack says already_pinned when the pin landed but was not recorded (killed worker).
+  if (!incident.summaryPinnedAt) {
+    await tolerating(() => slack.pins.add({ channel: channelId, timestamp: cardTs }), ['already_pinned']);
+    await prisma.incident.update({ where: { id: incident.id }, data: { summaryPinnedAt: new Date() } });
+  }
+  if (
+    options.queueAnnouncement &&
+    !incident.isPrivate &&
+    deps.announcementsChannel &&
+    !incident.announcementTs
+  ) {
+    // Before this row is marked done, so thread replies waiting for it then find the announcement's row.
+    await prisma.outboxMessage.createMany({ data: [announcementDraft(incident.id)], skipDuplicates: true });
   }
 }
 
 /** The pinned card and the announcement show the current state, not the one at declaration. */
-async function refreshCard(deps: SlackSyncDeps, incidentId: string): Promise<void> {
+export async function refreshCard(deps: SlackSyncDeps, incidentId: string): Promise<void> {
   const { incident, view } = await loadIncidentView(deps.prisma, incidentId, deps.pageUrl);
   if (incident.slackChannelId && incident.summaryMessageTs) {
     await deps.slack.chat.update({

@@ -6,13 +6,15 @@ import { postOnce } from './post-once';
 import {
   ChannelNotReadyError,
   shownOf,
-  waitForEarlierSlackWork,
+  waitForAnnouncement,
   type SlackSyncDeps,
   type SyncAttempt,
 } from './sync-incident-to-slack';
 
 /** Long enough for a slow Slack answer; a killed worker's hold runs out by then. */
 const THREAD_HOLD_MS = 30_000;
+/** About one turn of the announcements channel (Slack: one message a second). */
+const ANNOUNCEMENT_WAIT_MS = 1000;
 const ORDER = [{ postedAt: 'asc' as const }, { id: 'asc' as const }];
 
 /**
@@ -37,9 +39,16 @@ export async function threadUpdate(
   const pendingMark = `pending:${updateId}`;
   const own = await prisma.incidentUpdate.findUniqueOrThrow({ where: { id: updateId } });
   if (own.announcementReplyTs && own.announcementReplyTs !== pendingMark) return;
-  // The announcement is made by the declaration's job: wait for it before loading the incident,
-  // or the load could predate the announcement's ts.
-  await waitForEarlierSlackWork(prisma, incidentId);
+  // The announcement has its own job: wait for it before loading the incident, or the load could
+  // predate the announcement's ts and the reply would be skipped. It waits for the shared channel's
+  // turn, and so would this reply: look again about once a turn, not every 300 ms, so that a busy
+  // announcements channel does not keep every waiting reply's job cycling through the worker.
+  await waitForAnnouncement(prisma, incidentId).catch((error: unknown) => {
+    const channel = deps.announcementsChannel;
+    throw error instanceof ChannelNotReadyError && channel
+      ? new ChannelBusyError(channel, ANNOUNCEMENT_WAIT_MS)
+      : error;
+  });
   const { incident, view } = await loadIncidentView(prisma, incidentId, deps.pageUrl);
   const { announcementChannelId: channel, announcementTs: threadTs } = incident;
   if (incident.isPrivate || !channel || !threadTs) return;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Incident" ADD COLUMN     "summaryPinnedAt" TIMESTAMP(3);
