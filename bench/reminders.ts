@@ -1,7 +1,7 @@
 /**
  * Reminder benchmark: scheduling many action items, and how late reminders reach Slack.
  *
- *   npm run bench reminders [-- --items N --batch N --plan-concurrency N]
+ *   npm run bench reminders [-- --items N --batch N --plan-concurrency N --sweep-size N]
  *
  * 1. Scheduling: inserts --items open action items (default 100,000; 1,000 owners, due dates
  *    spread over the next 60 days) into a database of its own, then plans every item's reminder
@@ -11,8 +11,8 @@
  *    and after) and the delayed job count; then deletes the Redis keys and times the boot-time
  *    rebuild from PostgreSQL (`rebuildReminderJobs`).
  * 2. Lag: for 1 and then 2 worker processes (`node --import tsx src/main.ts worker`, real BullMQ
- *    workers, REMINDER_CONCURRENCY default), a fresh database and prefix, --batch items (default
- *    1,000, one owner each) whose due reminder falls on the same whole minute T (owners' time zone
+ *    workers, REMINDER_CONCURRENCY and REMINDER_SWEEP_SIZE default unless given), a fresh database
+ *    and prefix, --batch items (default 1,000, one owner each) whose due reminder falls on the same whole minute T (owners' time zone
  *    and REMINDER_WORKING_HOURS are chosen so that a working day starts at T). Lag = when the DM's
  *    chat.postMessage reached the fake Slack (in this process) minus T; p50/p99/max.
  * Only 127.0.0.1 is contacted. Everything made is removed afterwards, also on Ctrl-C. Numbers are
@@ -48,7 +48,7 @@ import { cleanupStep, deleteRedisKeys, runWithCleanup } from './support/cleanup'
 import { loadAverage, machineDescription, markdownTable, percentile } from './support/report';
 
 const EXIT_USAGE = 2;
-const USAGE = `Usage: npm run bench -- reminders [--items N] [--batch N] [--plan-concurrency N] [--workers 1,2] [--concurrency N]`;
+const USAGE = `Usage: npm run bench -- reminders [--items N] [--batch N] [--plan-concurrency N] [--workers 1,2] [--concurrency N] [--sweep-size N]`;
 
 interface Options {
   items: number;
@@ -57,6 +57,8 @@ interface Options {
   workers: number[];
   /** REMINDER_CONCURRENCY of each worker process; unset: the default. */
   concurrency?: number;
+  /** REMINDER_SWEEP_SIZE of each worker process (0: one job per DM); unset: the default. */
+  sweepSize?: number;
 }
 
 function parseOptions(args: string[]): Options | string {
@@ -71,6 +73,10 @@ function parseOptions(args: string[]): Options | string {
       continue;
     }
     const n = Number(value);
+    if (flag === '--sweep-size' && Number.isInteger(n) && n >= 0) {
+      options.sweepSize = n;
+      continue;
+    }
     if (!Number.isInteger(n) || n < 1) return `${flag} expects a positive whole number, got ${value}`;
     if (flag === '--items') options.items = n;
     else if (flag === '--batch') options.batch = n;
@@ -225,7 +231,16 @@ async function scheduling(options: Options, fake: FakeSlack): Promise<string[][]
   ];
 }
 
-const ZONES = ['UTC', 'Pacific/Honolulu', 'Pacific/Kiritimati', 'America/New_York', 'Asia/Tokyo'];
+// UTC-12 (Etc/GMT+12) and UTC+14 (Kiritimati) are the last and first zones of a day: with both, a
+// weekday is found from Sunday 10:00 to Saturday 12:00 UTC (none exists on Earth outside that).
+const ZONES = [
+  'UTC',
+  'Pacific/Honolulu',
+  'Pacific/Kiritimati',
+  'America/New_York',
+  'Asia/Tokyo',
+  'Etc/GMT+12',
+];
 
 /** A zone where T falls on a weekday, and the working hours that start at T there. */
 function workdayStartingAt(at: Date): { zone: string; hours: string; dueDate: string } {
@@ -257,6 +272,7 @@ async function lag(options: Options, workers: number, fake: FakeSlack): Promise<
     REMINDER_WORKING_HOURS: hours,
     REMINDER_LEAD_WORKDAYS: '0',
     ...(options.concurrency ? { REMINDER_CONCURRENCY: String(options.concurrency) } : {}),
+    ...(options.sweepSize !== undefined ? { REMINDER_SWEEP_SIZE: String(options.sweepSize) } : {}),
   };
   const children: SitrepProcess[] = [];
   cleanups.unshift(async () => {

@@ -64,6 +64,8 @@ export interface ActionItemsConfig {
   policy: ReminderPolicy;
   escalateAfter: number;
   concurrency: number;
+  /** Reminders one job sends along with its own when they are due at the same moment (0: none). */
+  sweepSize: number;
 }
 
 export class ConfigError extends Error {
@@ -268,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
       },
       escalateAfter: parsed.REMINDER_ESCALATE_AFTER,
       concurrency: parsed.REMINDER_CONCURRENCY,
+      sweepSize: parsed.REMINDER_SWEEP_SIZE,
     },
   };
 }

@@ -246,6 +246,11 @@ export const VARIABLES = {
     schema: z.coerce.number().int().min(1, 'expected 1 to 200').max(200, 'expected 1 to 200').default(25),
     description: 'Reminders one worker process sends at once.',
   },
+  REMINDER_SWEEP_SIZE: {
+    schema: z.coerce.number().int().min(0, 'expected 0 to 1000').max(1000, 'expected 0 to 1000').default(100),
+    description:
+      'Reminders due at the same moment that one reminder job claims and sends along with its own (up to 32 at once); the rest are left to other jobs. 0: each reminder is sent by its own job.',
+  },
   JOB_LOCK_MS: {
     schema: z.coerce
       .number({ error: 'expected milliseconds from 1000 to 600000' })

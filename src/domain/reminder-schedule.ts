@@ -116,7 +116,8 @@ function slotDay(index: number, dueWorkday: number, policy: ReminderPolicy): num
   return addWorkdays(dueWorkday, (index - 1) * policy.repeatWorkdays);
 }
 
-const kindOf = (index: number): ReminderKind => (index === 0 ? 'before' : index === 1 ? 'due' : 'overdue');
+export const reminderKind = (index: number): ReminderKind =>
+  index === 0 ? 'before' : index === 1 ? 'due' : 'overdue';
 
 /**
  * The next reminder after slot `afterIndex`, no earlier than `now` nor the snooze. A snoozed item
@@ -141,7 +142,7 @@ export function nextReminder(input: NextReminderInput, policy: ReminderPolicy): 
     if (at < floor) continue;
     return {
       index,
-      kind: kindOf(index),
+      kind: reminderKind(index),
       at: snoozed ? nextWorkingMoment(snoozed, input.timeZone, policy.hours) : at,
       overdueNumber: Math.max(0, index - 1),
     };
@@ -155,6 +156,28 @@ export function shouldEscalate(
   escalated: boolean,
 ): boolean {
   return !escalated && escalateAfter > 0 && overdueRemindersSent >= escalateAfter;
+}
+
+/**
+ * A slot's message is claimed (a row) before Slack is called and recorded after. A claim without a
+ * record is a send in flight (maybe another job's sweep) until it is `leaseMs` old; after that its
+ * claimer is taken to have died and the message counts as sent (it is never repeated). Returns how
+ * long to wait before looking again, or undefined when the claim is settled: roughly the claim's
+ * age, so a dead claimer costs a few looks, not one a second. The first look waits a few seconds:
+ * a sweep of a burst finishes meanwhile, and the jobs it covered stay out of its way.
+ */
+const IN_FLIGHT_FIRST_LOOK_MS = 3000;
+
+export function inFlightRecheckMs(
+  claim: { recorded: boolean; ageMs: number },
+  leaseMs: number,
+): number | undefined {
+  if (claim.recorded || claim.ageMs >= leaseMs) return undefined;
+  return Math.min(
+    Math.max(claim.ageMs, IN_FLIGHT_FIRST_LOOK_MS),
+    60_000,
+    Math.max(leaseMs - claim.ageMs, 1000),
+  );
 }
 
 /** Parses `HH:MM-HH:MM` (end may be 24:00). */

@@ -16,6 +16,8 @@ import { createReminderQueue, createReminderWorker, scheduleDigest } from './rem
 
 /** Plans run in parallel: each re-reads its item, so order between items does not matter. */
 const PLAN_CONCURRENCY = 10;
+/** Slack calls of one reminder sweep at once (a process runs up to REMINDER_CONCURRENCY sweeps). */
+const SWEEP_IN_FLIGHT = 32;
 
 /**
  * The action item reminder machinery of a worker process: the outbox worker that plans reminders,
@@ -77,6 +79,7 @@ export function createActionItemJobs(deps: {
       escalateAfter: config.actionItems.escalateAfter,
       managers: config.actionItems.managers,
       teamChannel: config.actionItems.teamChannel,
+      sweep: { size: config.actionItems.sweepSize, inFlight: SWEEP_IN_FLIGHT },
     },
   });
   const rebuilder = new ReminderRebuilder({ plan, redis: deps.producer, logger });

@@ -52,9 +52,23 @@ async function processReminderJob(job: Job, token: string | undefined, deps: Rem
     }
     const data = reminderJobSchema.parse(job.data);
     const outcome = await sendActionItemReminder(deps.send, data);
+    if (outcome.result === 'in-flight' && token) {
+      // Another sender holds this slot's claim: look again once it has recorded (or released) it.
+      await job.moveToDelayed(Date.now() + (outcome.retryInMs ?? 1000), token);
+      throw new DelayedError();
+    }
     if (outcome.item) await planAfterSent(deps.plan, outcome.item, data);
-    return outcome.result;
+    const { swept } = outcome;
+    if (swept && swept.claimed > 0)
+      deps.logger.info(
+        { event: 'reminders_swept', jobId: job.id, ...swept },
+        `Reminder job ${job.id} swept ${swept.sent} of ${swept.claimed} due reminder(s)`,
+      );
+    return swept && swept.claimed > 0
+      ? `${outcome.result}; swept ${swept.sent} of ${swept.claimed} (${swept.released} released)`
+      : outcome.result;
   } catch (error) {
+    if (error instanceof DelayedError) throw error;
     const wait = retryAfterMs(error);
     if (wait !== undefined && token) {
       await job.moveToDelayed(Date.now() + wait, token);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   DEFAULT_REMINDER_POLICY,
+  inFlightRecheckMs,
   isWorkday,
   localTime,
   nextReminder,
@@ -89,6 +90,16 @@ describe('helpers', () => {
     expect(nextWorkingMoment(new Date('2026-12-02T06:00:00Z'), 'UTC', hours).toISOString()).toBe(
       '2026-12-02T09:00:00.000Z',
     );
+  });
+
+  it('inFlightRecheckMs waits on a claim in flight, about its age, and settles a recorded or expired one', () => {
+    const lease = 300_000;
+    expect(inFlightRecheckMs({ recorded: true, ageMs: 10 }, lease)).toBeUndefined();
+    expect(inFlightRecheckMs({ recorded: false, ageMs: lease }, lease)).toBeUndefined();
+    expect(inFlightRecheckMs({ recorded: false, ageMs: 0 }, lease)).toBe(3000);
+    expect(inFlightRecheckMs({ recorded: false, ageMs: 20_000 }, lease)).toBe(20_000);
+    expect(inFlightRecheckMs({ recorded: false, ageMs: 200_000 }, lease)).toBe(60_000);
+    expect(inFlightRecheckMs({ recorded: false, ageMs: 299_500 }, lease)).toBe(1000);
   });
 
   it('parseWorkingHours', () => {

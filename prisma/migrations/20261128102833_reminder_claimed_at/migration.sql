@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ActionItemReminder" ADD COLUMN     "claimedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP;
