@@ -12,8 +12,10 @@ export const QUEUE_NAMES = {
   statuspage: 'statuspage',
   /** Separate: Statuspage's one request a second must not hold up our own page. */
   atlassian: 'statuspage-atlassian',
-  /** Modal submissions stored before the ack, declared or applied here. */
+  /** Update modal submissions stored before the ack, applied here one at a time (in order). */
   submissions: 'incident-submissions',
+  /** Declare modal submissions: each a new incident, independent of the others, so several at once. */
+  declarations: 'incident-declarations',
   /** Periodic check for active incidents without a recent update (job scheduler, no outbox). */
   nudges: 'stale-nudges',
   /** Outbox rows that (re)plan an action item's reminders. */
