@@ -22,12 +22,18 @@ import type {
   StatuspagePostmortem,
 } from './types';
 
+/**
+ * A tenth of a second over Statuspage's one request a second: requests sent exactly a second apart
+ * can arrive closer than that (the earlier one delayed on the way) and be refused with a 429.
+ */
+export const DEFAULT_MIN_INTERVAL_MS = 1100;
+
 export interface StatuspageClientOptions {
   apiKey: string;
   pageId: string;
   /** Default https://api.statuspage.io/v1 */
   baseUrl?: string;
-  /** Default 1000. */
+  /** Default DEFAULT_MIN_INTERVAL_MS. */
   minIntervalMs?: number;
   /** Default 5. */
   maxRetries?: number;
@@ -80,7 +86,7 @@ export class StatuspageClient {
     this.#apiKey = options.apiKey;
     this.pageId = options.pageId;
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    this.minIntervalMs = Math.max(0, options.minIntervalMs ?? 1000);
+    this.minIntervalMs = Math.max(0, options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS);
     this.maxRetries = Math.max(0, Math.floor(options.maxRetries ?? 5));
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
