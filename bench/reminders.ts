@@ -13,7 +13,8 @@
  * 2. Lag: for 1 and then 2 worker processes (`node --import tsx src/main.ts worker`, real BullMQ
  *    workers, REMINDER_CONCURRENCY and REMINDER_SWEEP_SIZE default unless given), a fresh database
  *    and prefix, --batch items (default 1,000, one owner each) whose due reminder falls on the same whole minute T (owners' time zone
- *    and REMINDER_WORKING_HOURS are chosen so that a working day starts at T). Lag = when the DM's
+ *    and REMINDER_WORKING_HOURS are chosen so that a working day starts at T, and
+ *    REMINDER_WORK_DAYS=mon-sun so that T is a work day whatever day the benchmark runs on). Lag = when the DM's
  *    chat.postMessage reached the fake Slack (in this process) minus T; p50/p99/max.
  * Only 127.0.0.1 is contacted. Everything made is removed afterwards, also on Ctrl-C. Numbers are
  * printed, never asserted: copy them into BENCHMARKS.md.
@@ -24,7 +25,7 @@ import { Redis } from 'ioredis';
 import { migrateDatabase } from '../src/db/migrate';
 import { createPool } from '../src/db/pool';
 import { createPrismaClient, type PrismaClient } from '../src/db/prisma';
-import { localTime, parseWorkingHours, isWorkday } from '../src/domain/reminder-schedule';
+import { isWorkday, localTime, parseWorkdays, parseWorkingHours } from '../src/domain/reminder-schedule';
 import { QUEUE_NAMES } from '../src/jobs/queues';
 import { systemClock } from '../src/jobs/reminder-clock';
 import {
@@ -165,13 +166,24 @@ async function inParallel<T>(
   );
 }
 
-function planDeps(world: World, fake: FakeSlack, hours = '09:00-17:00', lead = 1): PlanDeps {
+function planDeps(
+  world: World,
+  fake: FakeSlack,
+  hours = '09:00-17:00',
+  lead = 1,
+  workDays = 'mon-fri',
+): PlanDeps {
   const timeZones = new UserTimeZones(createJobSlackClient({ botToken: TEST_BOT_TOKEN, apiUrl: fake.url }));
   return {
     prisma: world.prisma,
     queue: world.queue,
     clock: systemClock,
-    policy: { leadWorkdays: lead, repeatWorkdays: 1, hours: parseWorkingHours(hours)! },
+    policy: {
+      leadWorkdays: lead,
+      repeatWorkdays: 1,
+      hours: parseWorkingHours(hours)!,
+      workdays: parseWorkdays(workDays)!,
+    },
     timeZoneOf: (user) => timeZones.of(user),
   };
 }
@@ -231,26 +243,21 @@ async function scheduling(options: Options, fake: FakeSlack): Promise<string[][]
   ];
 }
 
-// UTC-12 (Etc/GMT+12) and UTC+14 (Kiritimati) are the last and first zones of a day: with both, a
-// weekday is found from Sunday 10:00 to Saturday 12:00 UTC (none exists on Earth outside that).
-const ZONES = [
-  'UTC',
-  'Pacific/Honolulu',
-  'Pacific/Kiritimati',
-  'America/New_York',
-  'Asia/Tokyo',
-  'Etc/GMT+12',
-];
+// The workers work every day (REMINDER_WORK_DAYS below): with Monday to Friday, no zone on Earth has
+// a weekday from Saturday 12:00 to Sunday 10:00 UTC and the lag could not be measured then.
+const WORK_DAYS = 'mon-sun';
+const LAG_ZONE = 'Asia/Tokyo';
 
-/** A zone where T falls on a weekday, and the working hours that start at T there. */
+/** The working hours that start at T in the owners' zone, and T's date there (the due date). */
 function workdayStartingAt(at: Date): { zone: string; hours: string; dueDate: string } {
-  for (const zone of ZONES) {
-    const { day, minute } = localTime(at, zone);
-    if (!isWorkday(day)) continue;
-    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-    return { zone, hours: `${hhmm}-24:00`, dueDate: new Date(day * 86_400_000).toISOString().slice(0, 10) };
-  }
-  throw new Error('No zone has a weekday now');
+  const { day, minute } = localTime(at, LAG_ZONE);
+  if (!isWorkday(day, parseWorkdays(WORK_DAYS))) throw new Error(`${WORK_DAYS} should cover every day`);
+  const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+  return {
+    zone: LAG_ZONE,
+    hours: `${hhmm}-24:00`,
+    dueDate: new Date(day * 86_400_000).toISOString().slice(0, 10),
+  };
 }
 
 async function lag(options: Options, workers: number, fake: FakeSlack): Promise<string[]> {
@@ -270,6 +277,7 @@ async function lag(options: Options, workers: number, fake: FakeSlack): Promise<
     // spawnSitrep reads the port from the info-level `listening` line.
     LOG_LEVEL: 'info',
     REMINDER_WORKING_HOURS: hours,
+    REMINDER_WORK_DAYS: WORK_DAYS,
     REMINDER_LEAD_WORKDAYS: '0',
     ...(options.concurrency ? { REMINDER_CONCURRENCY: String(options.concurrency) } : {}),
     ...(options.sweepSize !== undefined ? { REMINDER_SWEEP_SIZE: String(options.sweepSize) } : {}),
@@ -321,7 +329,7 @@ async function lag(options: Options, workers: number, fake: FakeSlack): Promise<
     (i) => owners[i]!,
     () => dueDate,
   );
-  const deps = planDeps(world, fake, hours, 0);
+  const deps = planDeps(world, fake, hours, 0, WORK_DAYS);
   await inParallel(ids, options.planConcurrency, (id) => planActionItemReminders(deps, id));
   const planned = await world.db.query<{ n: string }>(
     `SELECT count(*) AS n FROM "ActionItem" WHERE "nextReminderAt" = $1`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { NudgeIntervals } from '../domain/stale-nudge';
 import { ComponentMapError, parseComponentMap } from '../statuspage/atlassian/map-update';
-import { parseWorkingHours, type ReminderPolicy } from '../domain/reminder-schedule';
+import { parseWorkdays, parseWorkingHours, type ReminderPolicy } from '../domain/reminder-schedule';
 import { ROLES, VARIABLES, type Role, type VariableName, type VariableSpec } from './variables';
 
 export { ROLES, type Role };
@@ -267,6 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
         leadWorkdays: parsed.REMINDER_LEAD_WORKDAYS,
         repeatWorkdays: parsed.REMINDER_REPEAT_WORKDAYS,
         hours: parseWorkingHours(parsed.REMINDER_WORKING_HOURS)!,
+        workdays: parseWorkdays(parsed.REMINDER_WORK_DAYS)!,
       },
       escalateAfter: parsed.REMINDER_ESCALATE_AFTER,
       concurrency: parsed.REMINDER_CONCURRENCY,

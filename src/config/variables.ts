@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseNudgeIntervals } from '../domain/stale-nudge';
-import { parseWorkingHours } from '../domain/reminder-schedule';
+import { parseWorkdays, parseWorkingHours } from '../domain/reminder-schedule';
 import { isValidTimeZone } from '../domain/time-format';
 
 /**
@@ -227,7 +227,17 @@ export const VARIABLES = {
       })
       .default('09:00-17:00'),
     description:
-      'Reminders arrive at the start of these hours, Monday to Friday, in each owner’s own Slack time zone.',
+      'Reminders arrive at the start of these hours, on `REMINDER_WORK_DAYS`, in each owner’s own Slack time zone.',
+  },
+  REMINDER_WORK_DAYS: {
+    schema: z
+      .string()
+      .refine((value) => parseWorkdays(value) !== undefined, {
+        message: 'expected day names or ranges such as mon-fri, sun-thu or mon,wed,fri',
+      })
+      .default('mon-fri'),
+    description:
+      'Days reminders may arrive on, in each owner’s time zone (e.g. `sun-thu`); due dates on other days move to the next of these.',
   },
   REMINDER_LEAD_WORKDAYS: {
     schema: z.coerce.number().int().min(0, 'expected 0 to 20').max(20, 'expected 0 to 20').default(1),

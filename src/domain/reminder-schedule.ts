@@ -12,7 +12,8 @@ dayjs.extend(timezone);
  * 0 = "before" (`leadWorkdays` working days before the due date; absent when 0), 1 = "due" (the
  * due date, or the next working day when it falls on a weekend), 2, 3, … = overdue reminders every
  * `repeatWorkdays` working days after that. Every slot is at the start of the owner's working day
- * in the owner's time zone, Monday to Friday, so reminders never land on a weekend or at night.
+ * in the owner's time zone, on the configured work days (Monday to Friday unless configured), so
+ * reminders never land on a day off or at night.
  */
 export interface WorkingHours {
   /** Minutes after local midnight, 0 ≤ start < end ≤ 1440. */
@@ -20,11 +21,20 @@ export interface WorkingHours {
   end: number;
 }
 
+/** Days of the week people work: 0 = Sunday … 6 = Saturday. */
+export type Workdays = ReadonlySet<number>;
+export const MONDAY_TO_FRIDAY: Workdays = new Set([1, 2, 3, 4, 5]);
+
 export interface ReminderPolicy {
   leadWorkdays: number;
   repeatWorkdays: number;
   hours: WorkingHours;
+  /** Monday to Friday when absent (or empty, which configuration refuses). */
+  workdays?: Workdays;
 }
+
+const workdaysOf = (policy: Pick<ReminderPolicy, 'workdays'>): Workdays =>
+  policy.workdays && policy.workdays.size > 0 ? policy.workdays : MONDAY_TO_FRIDAY;
 
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
   leadWorkdays: 1,
@@ -57,33 +67,34 @@ const DAY_MS = 86_400_000;
 export const epochDay = (date: Date): number => Math.floor(date.getTime() / DAY_MS);
 const isoDate = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-/** 1970-01-01 was a Thursday. */
-export function isWorkday(day: number): boolean {
-  const weekday = (((day + 4) % 7) + 7) % 7;
-  return weekday !== 0 && weekday !== 6;
+/** The day of the week (0 = Sunday) of a day counted from 1970-01-01, which was a Thursday. */
+export const weekdayOf = (day: number): number => (((day + 4) % 7) + 7) % 7;
+
+export function isWorkday(day: number, workdays: Workdays = MONDAY_TO_FRIDAY): boolean {
+  return workdays.has(weekdayOf(day));
 }
 
-function nextWorkday(day: number): number {
+function nextWorkday(day: number, workdays: Workdays): number {
   let d = day;
-  while (!isWorkday(d)) d += 1;
+  while (!isWorkday(d, workdays)) d += 1;
   return d;
 }
 
-function addWorkdays(day: number, count: number): number {
+function addWorkdays(day: number, count: number, workdays: Workdays): number {
   let d = day;
   let left = count;
   const step = Math.sign(count);
   while (left !== 0) {
     d += step;
-    if (isWorkday(d)) left -= step;
+    if (isWorkday(d, workdays)) left -= step;
   }
   return d;
 }
 
 /** Working days in (from, to]. */
-function workdaysBetween(from: number, to: number): number {
+function workdaysBetween(from: number, to: number, workdays: Workdays): number {
   let count = 0;
-  for (let d = from + 1; d <= to; d++) if (isWorkday(d)) count += 1;
+  for (let d = from + 1; d <= to; d++) if (isWorkday(d, workdays)) count += 1;
   return count;
 }
 
@@ -103,17 +114,25 @@ function startOfWork(day: number, timeZone: string, hours: WorkingHours): Date {
 }
 
 /** `at` itself when it is inside working hours on a working day, else the next start of work. */
-export function nextWorkingMoment(at: Date, timeZone: string, hours: WorkingHours): Date {
+export function nextWorkingMoment(
+  at: Date,
+  timeZone: string,
+  hours: WorkingHours,
+  workdays: Workdays = MONDAY_TO_FRIDAY,
+): Date {
   const { day, minute } = localTime(at, timeZone);
-  if (isWorkday(day) && minute >= hours.start && minute < hours.end) return at;
-  if (isWorkday(day) && minute < hours.start) return startOfWork(day, timeZone, hours);
-  return startOfWork(nextWorkday(day + 1), timeZone, hours);
+  const working = isWorkday(day, workdays);
+  if (working && minute >= hours.start && minute < hours.end) return at;
+  if (working && minute < hours.start) return startOfWork(day, timeZone, hours);
+  return startOfWork(nextWorkday(day + 1, workdays), timeZone, hours);
 }
 
 function slotDay(index: number, dueWorkday: number, policy: ReminderPolicy): number | undefined {
-  if (index === 0) return policy.leadWorkdays > 0 ? addWorkdays(dueWorkday, -policy.leadWorkdays) : undefined;
+  const workdays = workdaysOf(policy);
+  if (index === 0)
+    return policy.leadWorkdays > 0 ? addWorkdays(dueWorkday, -policy.leadWorkdays, workdays) : undefined;
   if (index === 1) return dueWorkday;
-  return addWorkdays(dueWorkday, (index - 1) * policy.repeatWorkdays);
+  return addWorkdays(dueWorkday, (index - 1) * policy.repeatWorkdays, workdays);
 }
 
 export const reminderKind = (index: number): ReminderKind =>
@@ -128,9 +147,10 @@ export function nextReminder(input: NextReminderInput, policy: ReminderPolicy): 
   const snoozed = input.snoozedUntil && input.snoozedUntil > input.now ? input.snoozedUntil : undefined;
   const floor = snoozed ?? input.now;
   const floorDay = localTime(floor, input.timeZone).day;
-  const dueWorkday = nextWorkday(epochDay(input.dueAt));
+  const workdays = workdaysOf(policy);
+  const dueWorkday = nextWorkday(epochDay(input.dueAt), workdays);
   let index = input.afterIndex === null ? 0 : input.afterIndex + 1;
-  const overdueWorkdays = workdaysBetween(dueWorkday, floorDay);
+  const overdueWorkdays = workdaysBetween(dueWorkday, floorDay, workdays);
   if (overdueWorkdays > 1) {
     // Skip straight to the overdue slot just before the floor's day (never past it).
     index = Math.max(index, 1 + Math.floor((overdueWorkdays - 1) / policy.repeatWorkdays));
@@ -143,7 +163,7 @@ export function nextReminder(input: NextReminderInput, policy: ReminderPolicy): 
     return {
       index,
       kind: reminderKind(index),
-      at: snoozed ? nextWorkingMoment(snoozed, input.timeZone, policy.hours) : at,
+      at: snoozed ? nextWorkingMoment(snoozed, input.timeZone, policy.hours, workdays) : at,
       overdueNumber: Math.max(0, index - 1),
     };
   }
@@ -189,4 +209,26 @@ export function parseWorkingHours(text: string): WorkingHours | undefined {
   const end = h2 * 60 + m2;
   if (m1 > 59 || m2 > 59 || start >= end || end > 24 * 60) return undefined;
   return { start, end };
+}
+
+const DAY_NAMES = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * Parses work days: names or ranges separated by commas, e.g. `mon-fri`, `sun-thu`, `mon,wed,fri`,
+ * `mon-sun` (a range may wrap past Saturday). Undefined when a part is not a day or none is given.
+ */
+export function parseWorkdays(text: string): Workdays | undefined {
+  const days = new Set<number>();
+  for (const part of text.toLowerCase().split(',')) {
+    const [from, to, ...rest] = part
+      .trim()
+      .split('-')
+      .map((name) => DAY_NAMES.indexOf(name.trim()));
+    if (from === undefined || from < 0 || rest.length > 0 || (to !== undefined && to < 0)) return undefined;
+    for (let d = from; ; d = (d + 1) % 7) {
+      days.add(d);
+      if (d === (to ?? from)) break;
+    }
+  }
+  return days.size > 0 ? days : undefined;
 }

@@ -132,4 +132,16 @@ describe('Statuspage settings', () => {
     });
     expect(config.secrets).toContain('sp-key-0123456789');
   });
+
+  it('reads reminder work days, Monday to Friday by default, and names a bad value', () => {
+    expect([...(loadConfig({}).actionItems.policy.workdays ?? [])].sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      [...(loadConfig({ REMINDER_WORK_DAYS: 'sun-thu' }).actionItems.policy.workdays ?? [])].sort(),
+    ).toEqual([0, 1, 2, 3, 4]);
+    expect(problemsOf({ REMINDER_WORK_DAYS: 'weekdays' })).toEqual([
+      expect.stringMatching(
+        /^REMINDER_WORK_DAYS: expected day names or ranges such as mon-fri.*got "weekdays"$/,
+      ),
+    ]);
+  });
 });

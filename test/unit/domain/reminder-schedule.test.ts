@@ -4,9 +4,12 @@ import {
   inFlightRecheckMs,
   isWorkday,
   localTime,
+  MONDAY_TO_FRIDAY,
   nextReminder,
   nextWorkingMoment,
+  parseWorkdays,
   parseWorkingHours,
+  weekdayOf,
   shouldEscalate,
   type ReminderPolicy,
 } from '../../../src/domain/reminder-schedule';
@@ -140,16 +143,24 @@ const policies: fc.Arbitrary<ReminderPolicy> = fc
     // Whole hours from 04:00, so no start falls in a DST gap (those happen between 00:00 and 03:00).
     startHour: fc.integer({ min: 4, max: 20 }),
     length: fc.integer({ min: 1, max: 12 }),
+    // Absent: Monday to Friday. Otherwise any non-empty set of days (Sunday to Thursday, ...).
+    workdays: fc.option(
+      fc.subarray([0, 1, 2, 3, 4, 5, 6], { minLength: 1 }).map((days) => new Set(days)),
+      { nil: undefined },
+    ),
   })
-  .map(({ leadWorkdays, repeatWorkdays, startHour, length }) => ({
+  .map(({ leadWorkdays, repeatWorkdays, startHour, length, workdays }) => ({
     leadWorkdays,
     repeatWorkdays,
     hours: { start: startHour * 60, end: Math.min(24 * 60, (startHour + length) * 60) },
+    ...(workdays ? { workdays } : {}),
   }));
+
+const workdaysOf = (p: ReminderPolicy) => p.workdays ?? MONDAY_TO_FRIDAY;
 
 function inWorkingHours(at: Date, zone: string, p: ReminderPolicy): boolean {
   const { day, minute } = localTime(at, zone);
-  return isWorkday(day) && minute >= p.hours.start && minute < p.hours.end;
+  return isWorkday(day, workdaysOf(p)) && minute >= p.hours.start && minute < p.hours.end;
 }
 
 describe('nextReminder (properties)', () => {
@@ -161,7 +172,7 @@ describe('nextReminder (properties)', () => {
     policy: policies,
   });
 
-  it('is never on a weekend, always inside working hours, never before now or the snooze', () => {
+  it('is never on a day off, always inside working hours, never before now or the snooze', () => {
     fc.assert(
       fc.property(inputs, ({ dueAt, timeZone, now, snoozeMs, policy: p }) => {
         const snoozedUntil = snoozeMs === undefined ? null : new Date(now.getTime() + snoozeMs);
@@ -204,10 +215,39 @@ describe('nextReminder (properties)', () => {
         if (first.kind === 'before') expect(first.at.getTime()).toBeLessThan(onDue.at.getTime());
         const day = localTime(onDue.at, timeZone).day;
         const dueDay = Math.floor(dueAt.getTime() / 86_400_000);
-        if (isWorkday(dueDay)) expect(day).toBe(dueDay);
+        if (isWorkday(dueDay, workdaysOf(p))) expect(day).toBe(dueDay);
         else expect(day).toBeGreaterThan(dueDay);
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('work days', () => {
+  it('parseWorkdays reads names, ranges (wrapping past Saturday) and lists; refuses anything else', () => {
+    const days = (text: string) => [...(parseWorkdays(text) ?? [])].sort();
+    expect(days('mon-fri')).toEqual([1, 2, 3, 4, 5]);
+    expect(days('Sun-Thu')).toEqual([0, 1, 2, 3, 4]);
+    expect(days('mon, wed,fri')).toEqual([1, 3, 5]);
+    expect(days('fri-mon')).toEqual([0, 1, 5, 6]);
+    expect(days('mon-sun')).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    for (const bad of ['', 'monday', 'mon-', 'mon-fri-sat', 'mon,,fri', 'xyz'])
+      expect(parseWorkdays(bad)).toBeUndefined();
+  });
+
+  it('a Sunday-to-Thursday week reminds on Sunday and moves a Friday due date to Sunday', () => {
+    const sunToThu = { ...policy, workdays: parseWorkdays('sun-thu')! };
+    // Friday 2026-12-04: due moves to Sunday 6th 09:00 UTC; the early reminder is on Thursday 3rd.
+    const first = nextReminder(
+      { dueAt: due('2026-12-04'), timeZone: 'UTC', now: new Date('2026-12-01T00:00:00Z'), afterIndex: null },
+      sunToThu,
+    );
+    expect([first.kind, first.at.toISOString()]).toEqual(['before', '2026-12-03T09:00:00.000Z']);
+    const onDue = nextReminder(
+      { dueAt: due('2026-12-04'), timeZone: 'UTC', now: first.at, afterIndex: first.index },
+      sunToThu,
+    );
+    expect([onDue.kind, onDue.at.toISOString()]).toEqual(['due', '2026-12-06T09:00:00.000Z']);
+    expect(weekdayOf(Math.floor(onDue.at.getTime() / 86_400_000))).toBe(0);
   });
 });
