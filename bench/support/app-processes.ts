@@ -29,10 +29,7 @@ export interface AppProcess {
 export interface AppProcesses {
   db: TestDatabase;
   fake: FakeSlack;
-  /** The first web process; see baseUrls. */
   baseUrl: string;
-  /** One per web process, as a load balancer in front of several replicas would spread requests. */
-  baseUrls: string[];
   redisPrefix: string;
   processes: AppProcess[];
   /** The benchmark's own pool on the app's database. */
@@ -43,8 +40,6 @@ export interface AppProcessesOptions {
   databaseLabel: string;
   redisLabel: string;
   workers: number;
-  /** Web processes (replicas), each on a port of its own; default 1. */
-  webs?: number;
   pool: { max: number; applicationName: string };
   env?: Record<string, string>;
   stopped: () => boolean;
@@ -113,20 +108,16 @@ export function appProcesses(options: AppProcessesOptions): {
     world.db = await createTestDatabase(options.databaseLabel);
     await migrateDatabase({ databaseUrl: world.db.url });
     world.fake = await startFakeSlack();
-    const webs = [];
-    for (let i = 0; i < (options.webs ?? 1); i++) {
-      const port = await freePort();
-      webs.push({ entry: spawnRole('web', port), url: `http://127.0.0.1:${port}` });
-    }
-    world.baseUrls = webs.map((web) => web.url);
-    world.baseUrl = world.baseUrls[0]!;
+    const webPort = await freePort();
+    world.baseUrl = `http://127.0.0.1:${webPort}`;
+    const web = spawnRole('web', webPort);
     const workers = [];
     for (let i = 0; i < options.workers; i++) {
       // Workers serve /healthz and /readyz on a port of their own.
       const port = await freePort();
       workers.push({ entry: spawnRole('worker', port), port });
     }
-    for (const { entry, url } of webs) await waitReady(entry, `${url}/readyz`);
+    await waitReady(web, `${world.baseUrl}/readyz`);
     for (const { entry, port } of workers) await waitReady(entry, `http://127.0.0.1:${port}/readyz`);
     world.pool = new Pool({
       connectionString: world.db.url,

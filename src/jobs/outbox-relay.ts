@@ -18,6 +18,11 @@ export const OUTBOX_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
+/** Job id = outbox id: offering a row again adds nothing while its job is kept. */
+function addJob(queue: Queue, row: { id: string; topic: string }) {
+  return queue.add(row.topic, { outboxId: row.id }, { ...OUTBOX_JOB_OPTIONS, jobId: outboxJobId(row.id) });
+}
+
 /**
  * Moves outbox rows to BullMQ. Web processes call `enqueue` right after a commit (fast path);
  * the worker's sweep picks up whatever that missed (Redis was down, the process died). Job id =
@@ -43,8 +48,8 @@ export class OutboxRelay {
 
   async enqueue(outboxIds: string[]): Promise<void> {
     if (outboxIds.length === 0) return;
-    // Raw SQL: this runs after every Slack submission's ack, where Prisma's query building is the
-    // costliest part.
+    // Raw SQL: this runs after the ack of every change made from Slack, where Prisma's query
+    // building is the costliest part.
     const rows = await this.deps.prisma.$queryRaw<{ id: string; topic: string; status: string }[]>`
       SELECT id::text, topic, status::text FROM "OutboxMessage"
        WHERE id = ANY(${outboxIds}::uuid[]) AND status = 'PENDING'`;
@@ -60,31 +65,22 @@ export class OutboxRelay {
     const add = async () => {
       for (const row of rows) {
         const queue = this.deps.queueFor(row.topic);
-        if (queue)
-          await queue.add(
-            row.topic,
-            { outboxId: row.id },
-            { ...OUTBOX_JOB_OPTIONS, jobId: outboxJobId(row.id) },
-          );
+        if (queue) await addJob(queue, row);
       }
     };
-    add().catch((error: Error) =>
-      this.deps.logger.warn(
-        { err: error, event: 'outbox_enqueue_deferred' },
-        `Outbox rows wait for the relay: ${error.message}`,
-      ),
-    );
+    add().catch(this.deferred);
   }
 
   /** Best effort: a failure here is repaired by the next sweep. */
   enqueueSoon(outboxIds: string[]): void {
-    this.enqueue(outboxIds).catch((error: Error) =>
-      this.deps.logger.warn(
-        { err: error, event: 'outbox_enqueue_deferred' },
-        `Outbox rows wait for the relay: ${error.message}`,
-      ),
-    );
+    this.enqueue(outboxIds).catch(this.deferred);
   }
+
+  private readonly deferred = (error: Error) =>
+    this.deps.logger.warn(
+      { err: error, event: 'outbox_enqueue_deferred' },
+      `Outbox rows wait for the relay: ${error.message}`,
+    );
 
   sweep(now = new Date()): Promise<void> {
     this.sweeping ??= this.sweepOnce(now).finally(() => {
@@ -145,7 +141,7 @@ export class OutboxRelay {
       const queue = this.deps.queueFor(row.topic as OutboxTopic);
       if (!queue) continue;
       if (row.status === 'ENQUEUED' && (await this.settleFailedJob(queue, row.id))) continue;
-      await queue.add(row.topic, { outboxId: row.id }, { ...OUTBOX_JOB_OPTIONS, jobId: outboxJobId(row.id) });
+      await addJob(queue, row);
       await this.deps.prisma.$executeRaw`
         UPDATE "OutboxMessage" SET status = 'ENQUEUED', "availableAt" = now()
          WHERE id = ${row.id}::uuid AND status IN ('PENDING', 'ENQUEUED')`;

@@ -50,7 +50,10 @@ async function claimDue(deps: DeliveryDeps, dueBy: Date, except: string, size: n
             AND r.slot = a."reminderEpoch"::text || '-' || a."nextReminderSlot"::text)
       ORDER BY a."nextReminderAt", a.id
       LIMIT ${size}
-      FOR UPDATE OF a SKIP LOCKED
+      -- NO KEY UPDATE, not UPDATE: an item's own job inserting its claim takes a key-share lock on
+      -- the item (the foreign key), which FOR UPDATE blocks while this statement waits on that
+      -- job's claim: a deadlock. Concurrent sweeps still skip each other's items.
+      FOR NO KEY UPDATE OF a SKIP LOCKED
     ), claimed AS (
       INSERT INTO "ActionItemReminder" (id, "actionItemId", recipient, "recipientId", slot, "sentAt")
       SELECT gen_random_uuid(), due.id, 'OWNER', due."ownerId", due.slot, ${now} FROM due
