@@ -27,6 +27,7 @@ export interface SlackConfig {
 export interface Config {
   role: Role;
   databaseUrl: string;
+  databasePool: { max: number; min: number };
   redisUrl: string;
   redisPrefix: string;
   host: string;
@@ -91,6 +92,14 @@ function readEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefi
       return [name, value === undefined || value.trim() === '' ? undefined : value.trim()];
     }),
   );
+}
+
+function checkDatabasePool(parsed: Environment): string[] {
+  const min = parsed.DATABASE_POOL_MIN;
+  if (min === undefined || min <= parsed.DATABASE_POOL_SIZE) return [];
+  return [
+    `DATABASE_POOL_MIN: expected at most DATABASE_POOL_SIZE (${parsed.DATABASE_POOL_SIZE}); got ${min}`,
+  ];
 }
 
 function checkStatuspageVariables(parsed: Environment): {
@@ -202,7 +211,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
   const slackCheck = checkSlackVariables(parsed);
   const statuspageCheck = checkStatuspageVariables(parsed);
   const userMaps = checkUserMaps(parsed);
-  const later = [...slackCheck.problems, ...statuspageCheck.problems, ...userMaps.problems];
+  const later = [
+    ...checkDatabasePool(parsed),
+    ...slackCheck.problems,
+    ...statuspageCheck.problems,
+    ...userMaps.problems,
+  ];
   if (later.length > 0) throw new ConfigError(later);
 
   const secrets = [
@@ -216,6 +230,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
   return {
     role: role ?? parsed.SITREP_ROLE,
     databaseUrl: parsed.DATABASE_URL,
+    databasePool: {
+      max: parsed.DATABASE_POOL_SIZE,
+      min: parsed.DATABASE_POOL_MIN ?? parsed.DATABASE_POOL_SIZE,
+    },
     redisUrl: parsed.REDIS_URL,
     redisPrefix: parsed.REDIS_PREFIX,
     host: parsed.HOST,

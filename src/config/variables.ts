@@ -43,6 +43,16 @@ export const VARIABLES = {
     description: 'PostgreSQL connection URL. The database is created if it does not exist.',
     secret: false,
   },
+  DATABASE_POOL_SIZE: {
+    schema: z.coerce.number().int().min(1, 'expected 1 to 100').max(100, 'expected 1 to 100').default(10),
+    description: 'PostgreSQL connections each process opens at most.',
+  },
+  DATABASE_POOL_MIN: {
+    schema: z.coerce.number().int().min(0, 'expected 0 to 100').max(100, 'expected 0 to 100').optional(),
+    defaultText: '`DATABASE_POOL_SIZE`',
+    description:
+      'PostgreSQL connections each process opens at boot and keeps open when idle (at most `DATABASE_POOL_SIZE`), so a burst of Slack requests after a quiet spell does not wait for new connections. 0: open them as needed and close them after 10 s idle.',
+  },
   REDIS_URL: {
     schema: redisUrl.default('redis://127.0.0.1:6379'),
     description: 'Redis connection URL for BullMQ queues.',

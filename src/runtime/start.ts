@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ComponentsConfig } from '../config/components-file';
 import type { Config } from '../config/config';
 import { readLocalMigrations } from '../db/migrations-directory';
-import { createPool } from '../db/pool';
+import { createPool, openPool } from '../db/pool';
 import { createPrismaClient } from '../db/prisma';
 import { SchemaGuard } from '../db/schema-guard';
 import { healthRoutes } from '../http/health-routes';
@@ -26,6 +26,13 @@ import type { ReminderClock } from '../jobs/reminder-clock';
 import { createJobRuntime } from './job-runtime';
 
 export type ServingRole = 'web' | 'worker' | 'all';
+
+/**
+ * How long shutdown waits for Slack listeners still working after their ack. Past Slack's own
+ * 3 s a user has seen an error anyway; a stored submission not yet queued is still safe (the
+ * relay's sweep takes it), so waiting longer would only delay the exit.
+ */
+const LISTENER_FINISH_MS = 3000;
 
 export interface RunningSitrep {
   port: number;
@@ -99,7 +106,7 @@ export async function startSitrep(
     'Starting Sitrep',
   );
   const metrics = createMetrics();
-  const pool = createPool(config.databaseUrl);
+  const pool = createPool(config.databaseUrl, config.databasePool.max, config.databasePool.min);
   const probeRedis = createRedisConnection(config.redisUrl, 'probe');
   const guard = new SchemaGuard({
     pool,
@@ -194,6 +201,16 @@ export async function startSitrep(
   const port = await http.listen(config.port, config.host);
   logger.info({ event: 'listening', port }, `Sitrep ${role} listening on ${config.host}:${port}`);
 
+  const openPoolAtBoot = () =>
+    openPool(pool).then(
+      (opened) => logger.debug({ event: 'pool_opened', opened }, `Opened ${opened} PostgreSQL connection(s)`),
+      (error: unknown) =>
+        logger.warn(
+          { err: error, event: 'pool_open_failed' },
+          'Could not open the PostgreSQL pool ahead; connections will open on demand',
+        ),
+    );
+
   const booted = (async () => {
     if (config.autoMigrate) {
       await migrateAtBoot({
@@ -205,7 +222,7 @@ export async function startSitrep(
       });
     }
     if (isStopping()) return;
-    const status = await guard.check();
+    const [status] = await Promise.all([guard.check(), openPoolAtBoot()]);
     if (status.state === 'ok')
       logger.info(
         { event: 'schema_ok', migrations: status.migrations },
@@ -232,6 +249,13 @@ export async function startSitrep(
       logger.info({ event: 'stopping' }, 'Shutting down: no new work, finishing work in flight');
       await booted.catch(() => undefined);
       await Promise.allSettled([http.close(), slackApp?.stop()]);
+      // Acked listeners may still be handing work to the queues and the pool closed below.
+      const listeners = slackApp ? await slackApp.finishListenerWork(LISTENER_FINISH_MS) : 'settled';
+      if (listeners === 'timed out')
+        logger.warn(
+          { event: 'listener_work_abandoned', inFlight: slackApp?.listenersInFlight() },
+          `Slack listener work still running after ${LISTENER_FINISH_MS} ms; stopping without it`,
+        );
       changeNotices?.close();
       await jobs.close();
       await prisma.$disconnect();

@@ -14,6 +14,7 @@ import { registerUpdateView } from './listeners/update-view';
 import type { ListenerDeps } from './listener-deps';
 import { answerUnknownRequests } from './middleware/answer-unknown';
 import { requireSchemaReady } from './middleware/require-schema-ready';
+import { trackListenerWork } from './middleware/track-listener-work';
 import { answerUnfinished } from './unhandled-answers';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -24,6 +25,10 @@ export interface SlackApp {
   requestListener?: RequestListener;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Waits for listener work still running after its ack (at most timeoutMs). */
+  finishListenerWork(timeoutMs: number): Promise<'settled' | 'timed out'>;
+  /** Listeners running now, acked or not. */
+  listenersInFlight(): number;
 }
 
 /**
@@ -79,6 +84,8 @@ export function createSlackApp(deps: {
     requestListener = receiver.requestListener;
   }
 
+  const listenerWork = trackListenerWork();
+  app.use(listenerWork.middleware);
   app.use(answerUnknownRequests());
   app.use(requireSchemaReady(deps.guard));
   registerIncidentCommand(app, deps.listeners);
@@ -91,5 +98,12 @@ export function createSlackApp(deps: {
   app.error(async (error) => {
     deps.logger.error({ err: error, component: 'bolt' }, 'Slack listener failed');
   });
-  return { app, requestListener, start, stop };
+  return {
+    app,
+    requestListener,
+    start,
+    stop,
+    finishListenerWork: (timeoutMs) => listenerWork.settle(timeoutMs),
+    listenersInFlight: () => listenerWork.inFlight(),
+  };
 }

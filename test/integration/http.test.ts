@@ -35,6 +35,19 @@ describe('HTTP basics (real PostgreSQL and Redis)', () => {
     expect(text).toMatch(/^sitrep_process_cpu_user_seconds_total /m);
   });
 
+  it('opens its PostgreSQL pool while booting (DATABASE_POOL_MIN)', async () => {
+    app = await bootSitrep({ ...env(), DATABASE_POOL_SIZE: '6', DATABASE_POOL_MIN: '4' }, 'web');
+    const opened = app.logs.entries().filter((entry) => entry.event === 'pool_opened');
+    // The schema check may have opened one of the four already.
+    expect(opened).toEqual([expect.objectContaining({ opened: expect.any(Number) })]);
+    expect(opened[0]!.opened).toBeGreaterThanOrEqual(3);
+    const [row] = await db.query<{ count: string }>(
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND state = 'idle' AND pid <> pg_backend_pid()",
+      [db.name],
+    );
+    expect(Number(row!.count)).toBeGreaterThanOrEqual(4);
+  });
+
   it('answers unknown routes and wrong methods with a JSON reason', async () => {
     app = await bootSitrep(env(), 'web');
     await expect(app.getJson('/nope')).resolves.toEqual({

@@ -145,3 +145,18 @@ describe('Statuspage settings', () => {
     ]);
   });
 });
+
+describe('PostgreSQL pool settings', () => {
+  it('keeps the whole pool open by default, follows its size, and names a minimum above it', () => {
+    expect(loadConfig({}).databasePool).toEqual({ max: 10, min: 10 });
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4' }).databasePool).toEqual({ max: 4, min: 4 });
+    expect(loadConfig({ DATABASE_POOL_SIZE: '20', DATABASE_POOL_MIN: '0' }).databasePool).toEqual({
+      max: 20,
+      min: 0,
+    });
+    expect(problemsOf({ DATABASE_POOL_SIZE: '5', DATABASE_POOL_MIN: '6' })).toEqual([
+      'DATABASE_POOL_MIN: expected at most DATABASE_POOL_SIZE (5); got 6',
+    ]);
+    expect(problemsOf({ DATABASE_POOL_SIZE: '0' })).toEqual([expect.stringMatching(/^DATABASE_POOL_SIZE: /)]);
+  });
+});
