@@ -13,8 +13,8 @@
  *   1. a signed declare-modal `view_submission` with a view id of its own (`V-bench-<client>-<n>`);
  *      1 in 20 declares is delivered twice with the same view id, alternately at the same time as
  *      the first delivery and right after its ack;
- *   2. waits until the incident is stored, polling the database by idempotency key
- *      `view:<viewId>` every 5 ms (not an ack; reported separately as "stored after the ack");
+ *   2. waits until the incident is stored, by idempotency key `view:<viewId>` (one query every
+ *      5 ms asks for all waiting clients; not an ack; reported separately as "stored after the ack");
  *   3. a signed update-modal `view_submission` for that incident (stage Identified, a public message,
  *      notify on; private_metadata `{"incidentId": <id>, "version": 1}`), view id `<viewId>-update`.
  * Ack latency = from just before the request is built and signed until its response body is read,
@@ -65,14 +65,19 @@ interface Options {
   clients: number;
   /** Worker processes beside the one web process. */
   workers: number;
+  /** Seconds all clients loop, unmeasured, after the sequential warm-up loops (0: none). */
+  warmUpSeconds: number;
   build: boolean;
 }
 
-const USAGE = `Usage: npm run bench -- slack [--seconds N] [--clients N] [--workers N] [--no-build]
+const USAGE = `Usage: npm run bench -- slack [--seconds N] [--clients N] [--workers N] [--warm-up-seconds N] [--no-build]
 
   --seconds N   how long clients start new loops (default ${DEFAULT_SECONDS})
   --clients N   concurrent clients (default ${DEFAULT_CLIENTS})
   --workers N   worker processes beside the web process (default ${DEFAULT_WORKERS})
+  --warm-up-seconds N
+                after the ${WARM_UP_LOOPS} sequential warm-up loops, all clients loop for N s, unmeasured
+                but reported, before the measured run starts them together again (default 0)
   --no-build    use dist/ as it is instead of running npm run build first`;
 
 function parseOptions(args: string[]): Options | string {
@@ -80,6 +85,7 @@ function parseOptions(args: string[]): Options | string {
     seconds: DEFAULT_SECONDS,
     clients: DEFAULT_CLIENTS,
     workers: DEFAULT_WORKERS,
+    warmUpSeconds: 0,
     build: true,
   };
   for (let i = 0; i < args.length; i++) {
@@ -88,11 +94,17 @@ function parseOptions(args: string[]): Options | string {
       options.build = false;
       continue;
     }
-    const match = /^--(seconds|clients|workers)(?:=(.*))?$/.exec(arg);
+    const match = /^--(seconds|clients|workers|warm-up-seconds)(?:=(.*))?$/.exec(arg);
     if (!match) return `Unknown option: ${arg}`;
-    const name = match[1] as 'seconds' | 'clients' | 'workers';
     const value = match[2] ?? args[++i];
     const number = Number(value);
+    if (match[1] === 'warm-up-seconds') {
+      if (!Number.isInteger(number) || number < 0)
+        return `--warm-up-seconds expects a whole number of seconds, got ${value}`;
+      options.warmUpSeconds = number;
+      continue;
+    }
+    const name = match[1] as 'seconds' | 'clients' | 'workers';
     if (!Number.isInteger(number) || number < 1) return `--${name} expects a positive integer, got ${value}`;
     options[name] = number;
   }
@@ -181,17 +193,58 @@ async function timed(kind: Kind, tally: Tally, send: () => Promise<Response>): P
   return sample;
 }
 
-/** Polls until the declared incident is stored; undefined after STORE_TIMEOUT_MS. */
-async function storedIncidentId(pool: Pool, viewId: string): Promise<string | undefined> {
-  const deadline = Date.now() + STORE_TIMEOUT_MS;
-  while (!stopping && Date.now() < deadline) {
-    const result = await pool.query<{ id: string }>('SELECT id FROM "Incident" WHERE "idempotencyKey" = $1', [
-      `view:${viewId}`,
-    ]);
-    if (result.rows[0]) return result.rows[0].id;
+interface Waiter {
+  key: string;
+  deadline: number;
+  resolve: (id: string | undefined) => void;
+}
+
+const waiters = new Set<Waiter>();
+let watching: Promise<void> | undefined;
+
+/**
+ * One query every STORE_POLL_MS for every client still waiting: 50 clients polling on their own
+ * made the load generator, not the app, PostgreSQL's busiest client (about 10,000 queries a second).
+ */
+async function watchStoredIncidents(pool: Pool): Promise<void> {
+  while (waiters.size > 0) {
+    const now = Date.now();
+    for (const waiter of waiters) {
+      if (stopping || now >= waiter.deadline) {
+        waiters.delete(waiter);
+        waiter.resolve(undefined);
+      }
+    }
+    const pending = [...waiters];
+    if (pending.length > 0) {
+      const found = new Map<string, string>();
+      try {
+        const result = await pool.query<{ key: string; id: string }>(
+          'SELECT "idempotencyKey" AS key, id FROM "Incident" WHERE "idempotencyKey" = ANY($1::text[])',
+          [pending.map((waiter) => waiter.key)],
+        );
+        for (const row of result.rows) found.set(row.key, row.id);
+      } catch {
+        // the next poll asks again; a waiter that is never answered times out
+      }
+      for (const waiter of pending) {
+        const id = found.get(waiter.key);
+        if (id === undefined) continue;
+        waiters.delete(waiter);
+        waiter.resolve(id);
+      }
+    }
     await sleep(STORE_POLL_MS);
   }
-  return undefined;
+  watching = undefined;
+}
+
+/** Resolves once the declared incident is stored; undefined after STORE_TIMEOUT_MS. */
+function storedIncidentId(pool: Pool, viewId: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    waiters.add({ key: `view:${viewId}`, deadline: Date.now() + STORE_TIMEOUT_MS, resolve });
+    watching ??= watchStoredIncidents(pool);
+  });
 }
 
 /** One declare (maybe delivered twice), then one update of the incident it declared. */
@@ -231,9 +284,15 @@ async function loop(w: AppProcesses, tally: Tally, client: string, n: number): P
   );
 }
 
-async function client(w: AppProcesses, tally: Tally, index: number, deadline: bigint): Promise<void> {
+async function client(
+  w: AppProcesses,
+  tally: Tally,
+  index: number,
+  deadline: bigint,
+  label = 'c',
+): Promise<void> {
   for (let n = 1; !stopping && process.hrtime.bigint() < deadline; n++) {
-    await loop(w, tally, `c${index}`, n);
+    await loop(w, tally, `${label}${index}`, n);
   }
 }
 
@@ -300,11 +359,23 @@ function latencyRow(label: string, samples: Sample[], seconds: number): string[]
   ];
 }
 
+function concurrentWarmUpLine(warmUp: { seconds: number; samples: Sample[] }): string {
+  const sorted = warmUp.samples.map((s) => s.ms).sort((a, b) => a - b);
+  const firstSecond = warmUp.samples.filter((s) => s.sentAtMs < 1000).map((s) => s.ms);
+  return (
+    `Concurrent warm-up (not in the figures below): ${warmUp.samples.length} requests in ${fixed(warmUp.seconds, 1)} s, ` +
+    `ack p50 ${fixed(percentile(sorted, 50))} ms, p99 ${fixed(percentile(sorted, 99))} ms, ` +
+    `max ${fixed(sorted[sorted.length - 1] ?? Number.NaN)} ms; its first second's ${firstSecond.length} acks ` +
+    `(the clients' first simultaneous declarations) max ${fixed(Math.max(...firstSecond))} ms`
+  );
+}
+
 function commandLine(options: Options): string {
   const flags = [
     ...(options.seconds === DEFAULT_SECONDS ? [] : [`--seconds ${options.seconds}`]),
     ...(options.clients === DEFAULT_CLIENTS ? [] : [`--clients ${options.clients}`]),
     ...(options.workers === DEFAULT_WORKERS ? [] : [`--workers ${options.workers}`]),
+    ...(options.warmUpSeconds === 0 ? [] : [`--warm-up-seconds ${options.warmUpSeconds}`]),
   ];
   return flags.length === 0 ? 'npm run bench slack' : `npm run bench -- slack ${flags.join(' ')}`;
 }
@@ -378,6 +449,8 @@ interface RunResult {
   seconds: number;
   tally: Tally;
   warmUpLoops: number;
+  /** Acks of the concurrent warm-up (--warm-up-seconds), reported apart from the measured run. */
+  concurrentWarmUp?: { seconds: number; samples: Sample[] };
   /** Declare and update view ids sent, warm-up included (the database check covers both). */
   declareViewIds: number;
   updateViewIds: number;
@@ -464,11 +537,12 @@ function report(r: RunResult): string {
     `Load average (1/5/15 min): ${r.loadBefore} before, ${r.loadAfter} after`,
     `Command: ${commandLine(r.options)}`,
     `Run: one web process and ${r.options.workers} worker process${r.options.workers === 1 ? '' : 'es'} (node dist/main.js, LOG_LEVEL=warn), ${r.options.clients} client${r.options.clients === 1 ? '' : 's'} for ${r.options.seconds} s (${fixed(r.seconds, 2)} s until the last response), ` +
-      `after ${r.warmUpLoops} unmeasured warm-up loops; each loop = declare view_submission ` +
+      `after ${r.warmUpLoops} unmeasured warm-up loops${r.concurrentWarmUp ? ` and ${r.options.clients} clients looping for ${r.options.warmUpSeconds} s, also unmeasured` : ''}; each loop = declare view_submission ` +
       `(1 in ${DUPLICATE_EVERY} delivered twice) + update view_submission; percentiles are nearest-rank.`,
     '',
     table,
     '',
+    ...(r.concurrentWarmUp ? [concurrentWarmUpLine(r.concurrentWarmUp), ''] : []),
     `Requests total: ${samples.length}`,
     `Throughput: ${fixed(samples.length / r.seconds)} req/s`,
     `Ack latency: p50 ${fixed(percentile(sorted, 50))} ms, p95 ${fixed(percentile(sorted, 95))} ms, ` +
@@ -528,6 +602,22 @@ async function measure(options: Options, app: ReturnType<typeof startWorld>): Pr
   const warmUp = newTally();
   for (let n = 1; n <= WARM_UP_LOOPS && !stopping; n++) await loop(w, warmUp, 'warmup', n);
   if (stopping) return 130;
+  let concurrentWarmUp: RunResult['concurrentWarmUp'];
+  if (options.warmUpSeconds > 0) {
+    log(`Warming up: ${options.clients} clients for ${options.warmUpSeconds} s, unmeasured ...`);
+    const sequentialSamples = warmUp.samples.length;
+    const warmUpStarted = process.hrtime.bigint();
+    runStarted = warmUpStarted;
+    const warmUpDeadline = warmUpStarted + BigInt(options.warmUpSeconds) * 1_000_000_000n;
+    await Promise.all(
+      Array.from({ length: options.clients }, (_, i) => client(w, warmUp, i + 1, warmUpDeadline, 'w')),
+    );
+    concurrentWarmUp = {
+      seconds: Number(process.hrtime.bigint() - warmUpStarted) / 1e9,
+      samples: warmUp.samples.slice(sequentialSamples),
+    };
+  }
+  if (stopping) return 130;
   declareCounter = 0;
 
   log(`Measuring: ${options.clients} clients for ${options.seconds} s ...`);
@@ -585,6 +675,7 @@ async function measure(options: Options, app: ReturnType<typeof startWorld>): Pr
     seconds,
     tally: { ...tally, lookupMisses: all.lookupMisses },
     warmUpLoops: WARM_UP_LOOPS,
+    concurrentWarmUp,
     declareViewIds: all.declareViewIds.size,
     updateViewIds: all.updateViewIds.size,
     verification,
