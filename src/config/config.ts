@@ -1,20 +1,17 @@
-import { z } from 'zod';
 import type { NudgeIntervals } from '../domain/stale-nudge';
-import { ComponentMapError, parseComponentMap } from '../statuspage/atlassian/map-update';
 import { parseWorkdays, parseWorkingHours, type ReminderPolicy } from '../domain/reminder-schedule';
+import {
+  checkDatabasePool,
+  checkSlackVariables,
+  checkStatuspageVariables,
+  checkUserMaps,
+} from './cross-checks';
+import { environmentSchema, type Environment } from './environment';
 import { ROLES, VARIABLES, type Role, type VariableName, type VariableSpec } from './variables';
 
 export { ROLES, type Role };
 
 const specs: Record<VariableName, VariableSpec> = VARIABLES;
-
-const environmentSchema = z.object(
-  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.schema])) as {
-    [K in VariableName]: (typeof VARIABLES)[K]['schema'];
-  },
-);
-
-type Environment = z.output<typeof environmentSchema>;
 
 export interface SlackConfig {
   botToken: string;
@@ -94,85 +91,6 @@ function readEnvironment(env: NodeJS.ProcessEnv): Record<string, string | undefi
   );
 }
 
-function checkDatabasePool(parsed: Environment): string[] {
-  const min = parsed.DATABASE_POOL_MIN;
-  if (min === undefined || min <= parsed.DATABASE_POOL_SIZE) return [];
-  return [
-    `DATABASE_POOL_MIN: expected at most DATABASE_POOL_SIZE (${parsed.DATABASE_POOL_SIZE}); got ${min}`,
-  ];
-}
-
-function checkStatuspageVariables(parsed: Environment): {
-  problems: string[];
-  componentMap: Record<string, string>;
-} {
-  const problems: string[] = [];
-  if (Boolean(parsed.STATUSPAGE_API_KEY) !== Boolean(parsed.STATUSPAGE_PAGE_ID)) {
-    const missing = parsed.STATUSPAGE_API_KEY ? 'STATUSPAGE_PAGE_ID' : 'STATUSPAGE_API_KEY';
-    problems.push(`${missing}: expected it because the other STATUSPAGE_ variable is set; it is not set`);
-  }
-  let componentMap: Record<string, string> = {};
-  if (parsed.STATUSPAGE_COMPONENT_MAP) {
-    try {
-      componentMap = parseComponentMap(parsed.STATUSPAGE_COMPONENT_MAP);
-    } catch (error) {
-      const details =
-        error instanceof ComponentMapError ? error.problems.join('; ') : (error as Error).message;
-      problems.push(
-        `STATUSPAGE_COMPONENT_MAP: expected JSON like {"Software Engineering Insights (SEI) / Prod Eu1": "abc123"}; ${details}`,
-      );
-    }
-  }
-  return { problems, componentMap };
-}
-
-const userMapSchema = z.record(z.string().regex(/^[UW][A-Z0-9]+$/), z.string().min(1).max(80));
-
-function checkUserMaps(parsed: Environment): {
-  problems: string[];
-  managers: Record<string, string>;
-  teams: Record<string, string>;
-} {
-  const problems: string[] = [];
-  const read = (name: 'ACTION_ITEM_MANAGERS' | 'ACTION_ITEM_TEAMS', example: string) => {
-    const raw = parsed[name];
-    if (!raw) return {};
-    try {
-      const map = userMapSchema.safeParse(JSON.parse(raw));
-      if (map.success) return map.data;
-    } catch {
-      // reported below
-    }
-    problems.push(
-      `${name}: expected a JSON object from Slack user ids to ${example}; got a value that is not one`,
-    );
-    return {};
-  };
-  const managers = read('ACTION_ITEM_MANAGERS', 'user ids, like {"U0OWNER": "U0BOSS"}');
-  const teams = read('ACTION_ITEM_TEAMS', 'team names, like {"U0OWNER": "Payments"}');
-  return { problems, managers, teams };
-}
-
-function checkSlackVariables(parsed: Environment): { problems: string[]; missing: VariableName[] } {
-  const problems: string[] = [];
-  const hasToken = Boolean(parsed.SLACK_BOT_TOKEN);
-  const hasTransport = Boolean(parsed.SLACK_SIGNING_SECRET || parsed.SLACK_APP_TOKEN);
-  if (hasToken && !hasTransport) {
-    problems.push(
-      'SLACK_SIGNING_SECRET: expected it (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) because SLACK_BOT_TOKEN is set; it is not set',
-    );
-  }
-  if (!hasToken && hasTransport) {
-    problems.push(
-      'SLACK_BOT_TOKEN: expected a bot token starting with xoxb- because other SLACK_ variables are set; it is not set',
-    );
-  }
-  const missing: VariableName[] = [];
-  if (!hasToken) missing.push('SLACK_BOT_TOKEN');
-  if (!hasTransport) missing.push('SLACK_SIGNING_SECRET');
-  return { problems, missing };
-}
-
 /**
  * Reads and checks the whole environment at once. Throws a ConfigError naming every bad
  * variable, what was expected and what was found, so one restart fixes them all.
@@ -200,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, roleArgument?: 
   if (!result.success || problems.length > 0) {
     if (result.success) {
       problems.push(
+        ...checkDatabasePool(result.data),
         ...checkSlackVariables(result.data).problems,
         ...checkStatuspageVariables(result.data).problems,
         ...checkUserMaps(result.data).problems,
