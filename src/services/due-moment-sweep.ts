@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { Prisma } from '../generated/prisma/client';
 import type { ReminderClock } from '../jobs/reminder-clock';
 import type { DeliveryDeps } from './reminder-delivery';
-import { sweepDueReminders, type SweepOptions, type SweepResult } from './sweep-due-reminders';
+import { sweepDue, type SweepOptions, type SweepResult } from './sweep-due-reminders';
 
 /**
  * How long before a due moment its sweep job starts: time to open database connections and read
@@ -94,15 +94,18 @@ export async function runDueMomentSweep(
   for (let wait = clock.msUntil(at); wait > 0; wait = clock.msUntil(at)) await sleep(wait);
   const sweeps = Math.min(PARALLEL_SWEEPS, Math.max(1, Math.ceil((due?.n ?? 0) / options.size)));
   let stopped = false;
+  // Items whose DM failed here: their own jobs retry them (and fail the job on a permanent error).
+  const released: string[] = [NO_ITEM];
   const sweep = async () => {
     const dueBy = new Date(Math.max(deps.now().getTime(), at.getTime()));
-    const swept = await sweepDueReminders(deps, options, { dueBy, except: NO_ITEM });
-    total.claimed += swept.claimed;
-    total.sent += swept.sent;
-    total.released += swept.released;
-    // A release means Slack pushed back: the items' own jobs take the rest, honouring Retry-After.
-    if (swept.released > 0) stopped = true;
-    return swept.claimed;
+    const swept = await sweepDue(deps, options, { dueBy, except: released });
+    total.claimed += swept.result.claimed;
+    total.sent += swept.result.sent;
+    total.released += swept.result.released;
+    released.push(...swept.releasedItems);
+    // Slack asked us to wait: the items' own jobs take the rest, honouring Retry-After.
+    if (swept.rateLimited) stopped = true;
+    return swept.result.claimed;
   };
   // A sweep skips the rows the others are claiming at that instant (SKIP LOCKED), so a short claim
   // does not mean nothing is left: each keeps going until it finds nothing, then one last look.

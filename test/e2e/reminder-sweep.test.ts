@@ -248,6 +248,23 @@ describe('reminders due at the same moment are swept by one job', () => {
     for (const item of items) expect(dmsTo(item.ownerId)).toHaveLength(1);
   });
 
+  it('a DM that fails in the moment’s sweep (a deactivated owner) does not stop it: the others all go out', async () => {
+    const items = await dueItems(10);
+    // The first item the sweeps claim (they go by id) fails, as for an owner whose account is gone.
+    const victim = [...items].sort((a, b) => a.id.localeCompare(b.id))[0]!;
+    fake.failNext('chat.postMessage', 'account_inactive', { channel: victim.ownerId, times: 10 });
+    startWorker({ concurrency: 4, sweepSize: 2 }); // 4 sweeps of 2, claiming again until none is left
+    await waitFor(
+      async () => (results.some((r) => r.startsWith('swept ')) ? true : undefined),
+      10000,
+      'the moment’s sweep job',
+    );
+    // 9 sent; the victim released (a second time if a sweep already under way took it again).
+    expect(results.find((r) => r.startsWith('swept '))).toMatch(/^swept 9 of 1[01] \([12] released\)$/);
+    const sent = await recorded();
+    for (const item of items) expect(sent.get(item.id)).toBe(item === victim ? undefined : 1);
+  });
+
   it('two sweeps started together claim disjoint items', async () => {
     const items = await dueItems(60);
     clock.set(DUE_MOMENT, 1); // the jobs stay delayed; the sweep below runs first
