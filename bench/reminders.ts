@@ -27,6 +27,7 @@ import { createPool } from '../src/db/pool';
 import { createPrismaClient, type PrismaClient } from '../src/db/prisma';
 import { isWorkday, localTime, parseWorkdays, parseWorkingHours } from '../src/domain/reminder-schedule';
 import { QUEUE_NAMES } from '../src/jobs/queues';
+import { OWN_JOB_LAG_MS } from '../src/services/due-moment-sweep';
 import { systemClock } from '../src/jobs/reminder-clock';
 import {
   planActionItemReminders,
@@ -172,6 +173,7 @@ function planDeps(
   hours = '09:00-17:00',
   lead = 1,
   workDays = 'mon-fri',
+  ownJobLagMs = 0,
 ): PlanDeps {
   const timeZones = new UserTimeZones(createJobSlackClient({ botToken: TEST_BOT_TOKEN, apiUrl: fake.url }));
   return {
@@ -185,6 +187,7 @@ function planDeps(
       workdays: parseWorkdays(workDays)!,
     },
     timeZoneOf: (user) => timeZones.of(user),
+    ownJobLagMs,
   };
 }
 
@@ -329,7 +332,10 @@ async function lag(options: Options, workers: number, fake: FakeSlack): Promise<
     (i) => owners[i]!,
     () => dueDate,
   );
-  const deps = planDeps(world, fake, hours, 0, WORK_DAYS);
+  // Planned as the workers plan (src/jobs/action-item-jobs.ts): with sweeping on, the items' own
+  // jobs run OWN_JOB_LAG_MS after the moment, behind its sweep job.
+  const lagMs = (options.sweepSize ?? 100) > 0 ? OWN_JOB_LAG_MS : 0;
+  const deps = planDeps(world, fake, hours, 0, WORK_DAYS, lagMs);
   await inParallel(ids, options.planConcurrency, (id) => planActionItemReminders(deps, id));
   const planned = await world.db.query<{ n: string }>(
     `SELECT count(*) AS n FROM "ActionItem" WHERE "nextReminderAt" = $1`,

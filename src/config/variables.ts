@@ -269,7 +269,7 @@ export const VARIABLES = {
   REMINDER_SWEEP_SIZE: {
     schema: z.coerce.number().int().min(0, 'expected 0 to 1000').max(1000, 'expected 0 to 1000').default(100),
     description:
-      'Reminders due at the same moment that one reminder job claims and sends along with its own (up to 32 at once); the rest are left to other jobs. 0: each reminder is sent by its own job.',
+      'Reminders one sweep claims at a time (sent up to 32 at once): each due moment has a sweep job that sends everything due then (4 sweeps side by side), and the items’ own jobs, 5 s later, sweep what it left. 0: no sweeping; each reminder is sent by its own job at its moment.',
   },
   JOB_LOCK_MS: {
     schema: z.coerce

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import type { PrismaClient } from '../db/prisma';
 import type { Metrics } from '../http/metrics';
+import { OWN_JOB_LAG_MS } from '../services/due-moment-sweep';
 import { planActionItemReminders, type PlanDeps } from '../services/plan-action-item-reminders';
 import { UserTimeZones } from '../services/slack/user-time-zones';
 import { OUTBOX_PAYLOADS } from './outbox-topics';
@@ -46,6 +47,7 @@ export function createActionItemJobs(deps: {
     clock,
     policy: config.actionItems.policy,
     timeZoneOf: (userId) => timeZones.of(userId),
+    ownJobLagMs: config.actionItems.sweepSize > 0 ? OWN_JOB_LAG_MS : 0,
   };
   const planner = createOutboxWorker({
     prisma,

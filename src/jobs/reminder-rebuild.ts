@@ -19,7 +19,7 @@ export class ReminderRebuilder {
 
   constructor(
     private readonly deps: {
-      plan: Pick<PlanDeps, 'prisma' | 'queue' | 'clock'>;
+      plan: Pick<PlanDeps, 'prisma' | 'queue' | 'clock' | 'ownJobLagMs'>;
       redis: Redis;
       logger: Logger;
       intervalMs?: number;

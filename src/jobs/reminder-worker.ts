@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ActionItemsConfig } from '../config/config';
 import type { Metrics } from '../http/metrics';
+import { runDueMomentSweep } from '../services/due-moment-sweep';
 import { countActionItemsByTeam } from '../services/list-action-items';
 import { planAfterSent, type PlanDeps } from '../services/plan-action-item-reminders';
 import { sendActionItemReminder, type SendReminderDeps } from '../services/send-action-item-reminder';
@@ -21,6 +22,8 @@ const reminderJobSchema = z.object({
   at: z.iso.datetime().optional(),
   tz: z.string().max(100).optional(),
 });
+/** Contract: `sweep` job payload (see DueMomentJobData). */
+const dueMomentJobSchema = z.object({ v: z.literal(1), at: z.iso.datetime() });
 /** Contract: `digest` job payload, written by the job scheduler. */
 const digestJobSchema = z.object({ v: z.literal(1), channel: z.string().min(1) });
 
@@ -49,6 +52,21 @@ async function processReminderJob(job: Job, token: string | undefined, deps: Rem
       });
       await deps.slack.chat.postMessage({ channel, ...renderDigest(counts) });
       return 'digest posted';
+    }
+    if (job.name === 'sweep') {
+      const { at } = dueMomentJobSchema.parse(job.data);
+      const swept = await runDueMomentSweep(
+        deps.send,
+        deps.send.sweep ?? { size: 0, inFlight: 0 },
+        new Date(at),
+        deps.plan.clock,
+      );
+      if (swept.claimed > 0)
+        deps.logger.info(
+          { event: 'reminders_swept', jobId: job.id, ...swept },
+          `Due-moment sweep ${job.id} sent ${swept.sent} of ${swept.claimed} reminder(s)`,
+        );
+      return `swept ${swept.sent} of ${swept.claimed} (${swept.released} released)`;
     }
     const data = reminderJobSchema.parse(job.data);
     const outcome = await sendActionItemReminder(deps.send, data);

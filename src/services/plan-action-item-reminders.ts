@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { PrismaClient } from '../db/prisma';
 import { nextReminder, type ReminderPolicy } from '../domain/reminder-schedule';
 import type { ReminderClock } from '../jobs/reminder-clock';
+import { dueMomentJob, scheduleDueMomentSweep } from './due-moment-sweep';
 
 /** Contract: payload of a `reminder` job on the reminders queue. Add fields, never rename. */
 export interface ReminderJobData {
@@ -39,16 +40,22 @@ export interface PlanDeps {
   clock: ReminderClock;
   policy: ReminderPolicy;
   timeZoneOf: (userId: string) => Promise<string>;
+  /**
+   * Clock milliseconds after its moment that an item's own job runs (default 0). With sweeping on,
+   * the moment's sweep job sends the burst and the items' jobs come later, as its fallback and to
+   * plan the next slot, instead of a thousand jobs competing with the burst for CPU.
+   */
+  ownJobLagMs?: number;
 }
 
-export function reminderJob(data: ReminderJobData, at: Date, clock: ReminderClock) {
+export function reminderJob(data: ReminderJobData, at: Date, clock: ReminderClock, lagMs = 0) {
   return {
     name: 'reminder',
     data,
     opts: {
       ...REMINDER_JOB_OPTIONS,
       jobId: reminderJobId(data.actionItemId, data.epoch, data.slot),
-      delay: clock.msUntil(at),
+      delay: clock.msUntil(new Date(at.getTime() + lagMs)),
     },
   };
 }
@@ -131,12 +138,16 @@ export async function planActionItemReminders(
     },
     next.at,
     deps.clock,
+    deps.ownJobLagMs,
   );
   if (pending === next.index && item.nextReminderAt?.getTime() !== next.at.getTime()) {
     // Same slot, new time (a snooze inside one slot): the waiting job must move.
     await removeQuietly(deps.queue, job.opts.jobId);
   }
-  await deps.queue.add(job.name, job.data, job.opts);
+  await Promise.all([
+    deps.queue.add(job.name, job.data, job.opts),
+    scheduleDueMomentSweep(deps.queue, next.at, deps.clock),
+  ]);
   return { slot: next.index, at: next.at };
 }
 
@@ -145,7 +156,7 @@ export async function planActionItemReminders(
  * PostgreSQL. Jobs that still exist are left alone (same job id), so running it twice is harmless.
  */
 export async function rebuildReminderJobs(
-  deps: Pick<PlanDeps, 'prisma' | 'queue' | 'clock'>,
+  deps: Pick<PlanDeps, 'prisma' | 'queue' | 'clock' | 'ownJobLagMs'>,
   pageSize = 1000,
 ): Promise<number> {
   let cursor: string | undefined;
@@ -159,8 +170,14 @@ export async function rebuildReminderJobs(
       ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
     });
     if (page.length === 0) return added;
-    await deps.queue.addBulk(
-      page.map((item) =>
+    // Each due moment's sweep job too (the in-process memory of scheduleDueMomentSweep does not
+    // know what Redis lost).
+    const moments = new Set(
+      page.flatMap((item) => (item.nextReminderAt ? [item.nextReminderAt.getTime()] : [])),
+    );
+    await deps.queue.addBulk([
+      ...[...moments].map((at) => dueMomentJob(new Date(at), deps.clock)),
+      ...page.map((item) =>
         reminderJob(
           {
             v: 1,
@@ -171,9 +188,10 @@ export async function rebuildReminderJobs(
           },
           item.nextReminderAt ?? deps.clock.now(),
           deps.clock,
+          deps.ownJobLagMs,
         ),
       ),
-    );
+    ]);
     added += page.length;
     cursor = page.at(-1)!.id;
   }
@@ -227,6 +245,10 @@ export async function planAfterSent(
     },
     next.at,
     deps.clock,
+    deps.ownJobLagMs,
   );
-  await deps.queue.add(planned.name, planned.data, planned.opts);
+  await Promise.all([
+    deps.queue.add(planned.name, planned.data, planned.opts),
+    scheduleDueMomentSweep(deps.queue, next.at, deps.clock),
+  ]);
 }

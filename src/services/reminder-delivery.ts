@@ -2,6 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { PrismaClient } from '../db/prisma';
 import { Prisma, type ReminderRecipient } from '../generated/prisma/client';
 import type { ActionItemLine } from '../slack/blocks/action-items';
+import { posterFor } from '../slack/message-poster';
 
 /** How long a claimed but unrecorded reminder counts as in flight (see inFlightRecheckMs). */
 export const CLAIM_LEASE_MS = 5 * 60_000;
@@ -29,8 +30,7 @@ export async function post(
   channel: string,
   message: { text: string; blocks: object[] },
 ): Promise<{ channel: string; ts: string }> {
-  const result = await slack.chat.postMessage({ channel, ...message });
-  return { channel: result.channel ?? channel, ts: result.ts ?? '' };
+  return posterFor(slack).postMessage({ channel, ...message });
 }
 
 /** A reminder's item as the message blocks show it. */
@@ -54,19 +54,17 @@ export function reminderLine(item: {
   };
 }
 
+type Claim = { actionItemId: string; slot: string; recipient: ReminderRecipient; recipientId: string };
+
 /**
- * Sends one message for a slot to one recipient at most once: the row (unique per item, slot and
- * recipient) is claimed before Slack is called and released if the call fails. A process that dies
- * between Slack's answer and the record leaves the claim in place: that message is not repeated.
- * When the row was claimed already, says how that claim stands (another sender may be mid-call).
+ * Claims a slot's message to one recipient: the row (unique per item, slot and recipient) comes
+ * before Slack is called. Gives the row id, or how the existing claim stands (another sender may be
+ * mid-call) when the slot was claimed already.
  */
-export async function deliverOnce(
+export async function claimSlot(
   deps: DeliveryDeps,
-  claim: { actionItemId: string; slot: string; recipient: ReminderRecipient; recipientId: string },
-  send: () => Promise<{ channel: string; ts: string }>,
-  /** Counts an overdue reminder to the owner in the same statement that records it. */
-  countsAsOverdue = false,
-): Promise<Delivery> {
+  claim: Claim,
+): Promise<{ rowId: string } | { rowId?: undefined; claim: ClaimState }> {
   const claimed = await deps.prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
     INSERT INTO "ActionItemReminder" (id, "actionItemId", recipient, "recipientId", slot, "sentAt")
     VALUES (gen_random_uuid(), ${claim.actionItemId}::uuid, ${claim.recipient}::"ReminderRecipient",
@@ -74,20 +72,33 @@ export async function deliverOnce(
     ON CONFLICT ("actionItemId", slot, recipient) DO NOTHING
     RETURNING id`);
   const rowId = claimed[0]?.id;
-  if (!rowId) {
-    // A new statement: its snapshot sees the row the insert conflicted with.
-    const [state] = await deps.prisma.$queryRaw<ClaimState[]>(Prisma.sql`
-      SELECT ${CLAIM_STATE_SQL} FROM "ActionItemReminder" r
-      WHERE r."actionItemId" = ${claim.actionItemId}::uuid AND r.slot = ${claim.slot}
-        AND r.recipient = ${claim.recipient}::"ReminderRecipient"`);
-    // Released between the two statements (its send failed): in flight, so the caller looks again.
-    return { sent: false, claim: state ?? { recorded: false, ageMs: 0 } };
-  }
+  if (rowId) return { rowId };
+  // A new statement: its snapshot sees the row the insert conflicted with.
+  const [state] = await deps.prisma.$queryRaw<ClaimState[]>(Prisma.sql`
+    SELECT ${CLAIM_STATE_SQL} FROM "ActionItemReminder" r
+    WHERE r."actionItemId" = ${claim.actionItemId}::uuid AND r.slot = ${claim.slot}
+      AND r.recipient = ${claim.recipient}::"ReminderRecipient"`);
+  // Released between the two statements (its send failed): in flight, so the caller looks again.
+  return { claim: state ?? { recorded: false, ageMs: 0 } };
+}
+
+/**
+ * Sends the message of a claimed row and records Slack's answer on it; a failed call releases the
+ * claim. A process that dies between Slack's answer and the record leaves the claim in place: that
+ * message is not repeated.
+ */
+export async function sendClaimed(
+  deps: DeliveryDeps,
+  claim: { rowId: string; actionItemId: string },
+  send: () => Promise<{ channel: string; ts: string }>,
+  /** Counts an overdue reminder to the owner in the same statement that records it. */
+  countsAsOverdue = false,
+): Promise<void> {
   let posted: { channel: string; ts: string };
   try {
     posted = await send();
   } catch (error) {
-    await deps.prisma.actionItemReminder.delete({ where: { id: rowId } }).catch(() => undefined);
+    await deps.prisma.actionItemReminder.delete({ where: { id: claim.rowId } }).catch(() => undefined);
     throw error;
   }
   await deps.prisma.$executeRaw(Prisma.sql`
@@ -96,6 +107,18 @@ export async function deliverOnce(
       WHERE ${countsAsOverdue}::boolean AND id = ${claim.actionItemId}::uuid
     )
     UPDATE "ActionItemReminder" SET "slackChannelId" = ${posted.channel}, "slackMessageTs" = ${posted.ts}
-    WHERE id = ${rowId}::uuid`);
+    WHERE id = ${claim.rowId}::uuid`);
+}
+
+/** Sends one message for a slot to one recipient at most once (claimSlot, then sendClaimed). */
+export async function deliverOnce(
+  deps: DeliveryDeps,
+  claim: Claim,
+  send: () => Promise<{ channel: string; ts: string }>,
+  countsAsOverdue = false,
+): Promise<Delivery> {
+  const claimed = await claimSlot(deps, claim);
+  if (claimed.rowId === undefined) return { sent: false, claim: claimed.claim };
+  await sendClaimed(deps, { rowId: claimed.rowId, actionItemId: claim.actionItemId }, send, countsAsOverdue);
   return { sent: true };
 }

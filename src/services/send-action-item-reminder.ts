@@ -7,9 +7,10 @@ import { slotKey, type ReminderJobData } from './plan-action-item-reminders';
 import {
   CLAIM_LEASE_MS,
   CLAIM_STATE_SQL,
-  deliverOnce,
+  claimSlot,
   post,
   reminderLine,
+  sendClaimed,
   type ClaimState,
 } from './reminder-delivery';
 import { sweepDueReminders, type SweepOptions, type SweepResult } from './sweep-due-reminders';
@@ -85,37 +86,59 @@ export async function sendActionItemReminder(
   const open = item && (item.state === 'OPEN' || item.state === 'IN_PROGRESS');
   if (!item || !open || item.reminderEpoch !== job.epoch || item.nextReminderSlot !== job.slot)
     return { result: 'stale' };
-  const pending = item.claim && inFlightRecheckMs(item.claim, CLAIM_LEASE_MS);
-  if (pending) return { result: 'in-flight', retryInMs: pending };
+  if (item.claim) {
+    // Claimed by a sweep or an earlier attempt: sent (or, past the lease, taken as sent) or in flight.
+    const pending = inFlightRecheckMs(item.claim, CLAIM_LEASE_MS);
+    if (pending) return { result: 'in-flight', retryInMs: pending };
+    return finish(deps, item, job, slot, false, {});
+  }
   const kind = reminderKind(job.slot);
-  const line = reminderLine(item);
-  const sweeping =
-    deps.sweep && !item.claim
+  // The job's own slot is claimed before it sweeps: a job whose item another sweep took meanwhile
+  // stands down without sweeping, so every sweep belongs to a job that completes and reports it.
+  const own = await claimSlot(deps, {
+    actionItemId: item.id,
+    slot,
+    recipient: 'OWNER',
+    recipientId: item.ownerId,
+  });
+  if (own.rowId === undefined) {
+    const wait = inFlightRecheckMs(own.claim, CLAIM_LEASE_MS);
+    if (wait) return { result: 'in-flight', retryInMs: wait };
+    return finish(deps, item, job, slot, false, {});
+  }
+  const rowId = own.rowId;
+  const [delivered, swept] = await Promise.allSettled([
+    sendClaimed(
+      deps,
+      { rowId, actionItemId: item.id },
+      () => post(deps.slack, item.ownerId, reminderMessage(reminderLine(item), kind, job.slot - 1)),
+      kind === 'overdue',
+    ),
+    deps.sweep
       ? sweepDueReminders(deps, deps.sweep, {
           dueBy: new Date(Math.max(deps.now().getTime(), job.at ? Date.parse(job.at) : 0)),
           except: item.id,
         })
-      : undefined;
-  const [delivered, swept] = await Promise.allSettled([
-    deliverOnce(
-      deps,
-      { actionItemId: item.id, slot, recipient: 'OWNER', recipientId: item.ownerId },
-      () => post(deps.slack, item.ownerId, reminderMessage(line, kind, job.slot - 1)),
-      kind === 'overdue',
-    ),
-    sweeping,
+      : undefined,
   ]);
   if (delivered.status === 'rejected') throw delivered.reason;
   if (swept.status === 'rejected') throw swept.reason;
-  const sweep = swept.value ? { swept: swept.value } : {};
-  const outcome = delivered.value;
-  if (!outcome.sent) {
-    const wait = inFlightRecheckMs(outcome.claim, CLAIM_LEASE_MS);
-    if (wait) return { result: 'in-flight', retryInMs: wait, ...sweep };
-  }
-  const overdue = item.overdueReminders + (outcome.sent && kind === 'overdue' ? 1 : 0);
+  return finish(deps, item, job, slot, true, swept.value ? { swept: swept.value } : {});
+}
+
+/** After the owner's message of the slot went out (or had already): escalates when it is time. */
+async function finish(
+  deps: SendReminderDeps,
+  item: ReminderTarget,
+  job: ReminderJobData,
+  slot: string,
+  sent: boolean,
+  sweep: { swept?: SweepResult },
+): Promise<ReminderJobOutcome> {
+  const kind = reminderKind(job.slot);
+  const overdue = item.overdueReminders + (sent && kind === 'overdue' ? 1 : 0);
   if (kind === 'overdue' && shouldEscalate(overdue, deps.escalateAfter, item.escalatedAt !== null)) {
-    await escalateActionItem(deps, item, line, slot, overdue);
+    await escalateActionItem(deps, item, reminderLine(item), slot, overdue);
   }
-  return { result: outcome.sent ? 'sent' : 'already-sent', item, ...sweep };
+  return { result: sent ? 'sent' : 'already-sent', item, ...sweep };
 }

@@ -35,14 +35,19 @@ interface SweptItem {
  * `dueBy` (not snoozed, slot not yet claimed; `except` left to its own job), at most `size` of them,
  * skipping items another sweep has locked, so concurrent sweeps split the set.
  */
-async function claimDue(deps: DeliveryDeps, dueBy: Date, except: string, size: number): Promise<SweptItem[]> {
+async function claimDue(
+  deps: DeliveryDeps,
+  dueBy: Date,
+  except: readonly string[],
+  size: number,
+): Promise<SweptItem[]> {
   const now = deps.now();
   return deps.prisma.$queryRaw<SweptItem[]>(Prisma.sql`
     WITH due AS (
       SELECT a.id, a."ownerId", a."reminderEpoch"::text || '-' || a."nextReminderSlot"::text AS slot
       FROM "ActionItem" a
       WHERE a.state IN ('OPEN', 'IN_PROGRESS') AND a."nextReminderSlot" IS NOT NULL
-        AND a."nextReminderAt" <= ${dueBy} AND a.id <> ${except}::uuid
+        AND a."nextReminderAt" <= ${dueBy} AND a.id <> ALL(${except}::uuid[])
         AND (a."snoozedUntil" IS NULL OR a."snoozedUntil" <= ${now})
         AND NOT EXISTS (
           SELECT 1 FROM "ActionItemReminder" r
@@ -78,10 +83,25 @@ export async function sweepDueReminders(
   options: SweepOptions,
   input: { dueBy: Date; except: string },
 ): Promise<SweepResult> {
-  if (options.size <= 0) return { claimed: 0, sent: 0, released: 0 };
+  return (await sweepDue(deps, options, { dueBy: input.dueBy, except: [input.except] })).result;
+}
+
+/**
+ * sweepDueReminders with what a caller sweeping again needs: the items whose claim it released
+ * (to leave out next time, or a permanent Slack error would be claimed again and again) and
+ * whether Slack rate-limited it.
+ */
+export async function sweepDue(
+  deps: DeliveryDeps,
+  options: SweepOptions,
+  input: { dueBy: Date; except: readonly string[] },
+): Promise<{ result: SweepResult; releasedItems: string[]; rateLimited: boolean }> {
+  if (options.size <= 0)
+    return { result: { claimed: 0, sent: 0, released: 0 }, releasedItems: [], rateLimited: false };
   const items = await claimDue(deps, input.dueBy, input.except, options.size);
   const sent: { item: SweptItem; channel: string; ts: string }[] = [];
   const failed: string[] = [];
+  const releasedItems: string[] = [];
   let stopped = false;
   let next = 0;
   const lanes = Array.from({ length: Math.min(options.inFlight, items.length) }, async () => {
@@ -89,6 +109,7 @@ export async function sweepDueReminders(
       const item = items[next++]!;
       if (stopped) {
         failed.push(item.claimId);
+        releasedItems.push(item.id);
         continue;
       }
       const kind = reminderKind(item.slot);
@@ -101,6 +122,7 @@ export async function sweepDueReminders(
         sent.push({ item, ...posted });
       } catch (error) {
         failed.push(item.claimId);
+        releasedItems.push(item.id);
         if (retryAfterMs(error) !== undefined) stopped = true;
       }
     }
@@ -115,7 +137,11 @@ export async function sweepDueReminders(
     record(deps, sent),
   ]);
   for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-  return { claimed: items.length, sent: sent.length, released: failed.length };
+  return {
+    result: { claimed: items.length, sent: sent.length, released: failed.length },
+    releasedItems,
+    rateLimited: stopped,
+  };
 }
 
 async function record(deps: DeliveryDeps, sent: { item: SweptItem; channel: string; ts: string }[]) {
