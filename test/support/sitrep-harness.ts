@@ -27,7 +27,14 @@ export async function bootSitrep(
   const config = testConfig(env);
   const logs = captureLogs({ secrets: config.secrets, level: config.logLevel });
   const sitrep = await startSitrep(config, role, logs.logger, options);
-  await sitrep.booted;
+  try {
+    await sitrep.booted;
+  } catch (error) {
+    // The caller never gets a handle to stop: close the pool and queues here, or they keep the
+    // jest worker alive (the pool keeps DATABASE_POOL_MIN connections open for good).
+    await sitrep.stop().catch(() => undefined);
+    throw error;
+  }
   const baseUrl = `http://127.0.0.1:${sitrep.port}`;
   let stopped = false;
   return {
