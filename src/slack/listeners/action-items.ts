@@ -12,6 +12,7 @@ import {
   type ChangeResult,
 } from '../../services/change-action-item';
 import { findIncidentByChannel } from '../../services/find-incident';
+import { reminderLine } from '../../services/reminder-delivery';
 import {
   listIncidentActionItems,
   listOverdueActionItems,
@@ -176,15 +177,8 @@ export function registerActionItems(app: App, deps: ListenerDeps): void {
     }
     deps.enqueueOutbox(result.outboxIds);
     const item = result.actionItem;
-    const line = {
-      id: item.id,
-      title: item.title,
-      ownerId: item.ownerId,
-      dueAt: item.dueAt,
-      priority: item.priority,
-      state: item.state,
-      incidentKey: `INC-${(await deps.prisma.incident.findUniqueOrThrow({ where: { id: item.incidentId } })).number}`,
-    };
+    const incident = await deps.prisma.incident.findUniqueOrThrow({ where: { id: item.incidentId } });
+    const line = reminderLine({ ...item, incidentNumber: incident.number });
     await respond({ replace_original: true, ...reminderOutcome(line, outcome) });
   }
 
