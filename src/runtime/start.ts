@@ -257,10 +257,15 @@ export async function startSitrep(
           `Slack listener work still running after ${LISTENER_FINISH_MS} ms; stopping without it`,
         );
       changeNotices?.close();
-      await jobs.close();
-      await prisma.$disconnect();
-      probeRedis.disconnect();
-      await pool.end();
+      try {
+        await jobs.close();
+      } finally {
+        // Even when the queues fail to close (Redis gone), the connections are let go: the pool
+        // keeps DATABASE_POOL_MIN of them open and would otherwise hold the process alive.
+        await prisma.$disconnect();
+        probeRedis.disconnect();
+        await pool.end();
+      }
       logger.info({ event: 'stopped' }, 'Shutdown complete');
     },
   };
