@@ -34,15 +34,9 @@ export async function post(
 }
 
 /** A reminder's item as the message blocks show it. */
-export function reminderLine(item: {
-  id: string;
-  title: string;
-  ownerId: string;
-  dueAt: Date | null;
-  priority: 'HIGH' | 'MEDIUM' | 'LOW';
-  state: string;
-  incidentNumber: number;
-}): ActionItemLine {
+export function reminderLine(
+  item: Omit<ActionItemLine, 'incidentKey' | 'hidden'> & { incidentNumber: number },
+): ActionItemLine {
   return {
     id: item.id,
     title: item.title,

@@ -1,30 +1,21 @@
-import { migrateDatabase } from '../../src/db/migrate';
-import { createPool } from '../../src/db/pool';
-import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
+import type { PrismaClient } from '../../src/db/prisma';
 import { addTimelineMessage } from '../../src/services/add-timeline-message';
 import { outboxIdFor } from '../../src/jobs/outbox-topics';
 import { applyIncidentCommand } from '../../src/services/apply-incident-command';
 import { declareIncident, type DeclareIncidentInput } from '../../src/services/declare-incident';
 import { loadIncidentStats } from '../../src/services/incident-stats';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { migratedPrismaDatabase, type PrismaDatabase } from '../support/prisma-database';
 
 describe('incident services (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let pool: ReturnType<typeof createPool>;
   let prisma: PrismaClient;
   let key = 0;
+  let database: PrismaDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('services');
-    await migrateDatabase({ databaseUrl: db.url });
-    pool = createPool(db.url);
-    prisma = createPrismaClient(pool);
+    database = await migratedPrismaDatabase('services');
+    ({ prisma } = database);
   });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(async () => database.close());
 
   const declaration = (overrides: Partial<DeclareIncidentInput> = {}): DeclareIncidentInput => ({
     title: 'SEI - Team Settings and Efficiency Insights Inaccessible',

@@ -1,25 +1,16 @@
-import { migrateDatabase } from '../../src/db/migrate';
-import { createPool } from '../../src/db/pool';
-import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
+import type { PrismaClient } from '../../src/db/prisma';
 import { knownComponents } from '../../src/slack/known-components';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { migratedPrismaDatabase, type PrismaDatabase } from '../support/prisma-database';
 
 describe('knownComponents (real PostgreSQL)', () => {
-  let db: TestDatabase;
-  let pool: ReturnType<typeof createPool>;
   let prisma: PrismaClient;
+  let database: PrismaDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('known_components');
-    await migrateDatabase({ databaseUrl: db.url });
-    pool = createPool(db.url);
-    prisma = createPrismaClient(pool);
+    database = await migratedPrismaDatabase('known_components');
+    ({ prisma } = database);
   });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(async () => database.close());
 
   it('serves from its cache, but looks again for an id it does not know before refusing it', async () => {
     const first = await prisma.component.create({ data: { name: 'Prod Eu1' } });

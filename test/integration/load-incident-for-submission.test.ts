@@ -1,28 +1,23 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { migrateDatabase } from '../../src/db/migrate';
 import { PROJECT_ROOT } from '../../src/db/migrations-directory';
 import { createPool } from '../../src/db/pool';
-import { createPrismaClient, type PrismaClient } from '../../src/db/prisma';
+import type { PrismaClient } from '../../src/db/prisma';
 import { loadIncidentForSubmission } from '../../src/services/load-incident-for-submission';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import type { TestDatabase } from '../support/database';
+import { migratedPrismaDatabase, type PrismaDatabase } from '../support/prisma-database';
 
 describe('loadIncidentForSubmission (real PostgreSQL)', () => {
   let db: TestDatabase;
   let pool: ReturnType<typeof createPool>;
   let prisma: PrismaClient;
+  let database: PrismaDatabase;
 
   beforeAll(async () => {
-    db = await createTestDatabase('load_incident_submission');
-    await migrateDatabase({ databaseUrl: db.url });
-    pool = createPool(db.url);
-    prisma = createPrismaClient(pool);
+    database = await migratedPrismaDatabase('load_incident_submission');
+    ({ db, pool, prisma } = database);
   });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await pool.end();
-    await db.drop();
-  });
+  afterAll(async () => database.close());
 
   it('reads what Prisma reads, in one query: times in UTC, roles and component ids', async () => {
     const group = await prisma.componentGroup.create({ data: { name: 'Prod Eu1' } });
